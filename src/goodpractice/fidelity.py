@@ -1,0 +1,164 @@
+"""Prove the published text is the source text: rebuild the document from the graph and compare.
+
+The only differences allowed are the declared normalisations:
+- whitespace is folded (runs of spaces and line breaks count as one space);
+- a paragraph that the page-extracted source cuts in two around a footnote block is joined again
+  with one space (the part before the block does not end a sentence, the part after starts in
+  lower case);
+- footnotes are compared one by one by number, not where the page break put them.
+Markup (footnote markers, *italics*, <links>) is compared as printed, on the marked text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import PROV, RDF, SKOS
+
+from .content import (
+    MARKER,
+    SUPERSCRIPT_DIGITS,
+    Location,
+    Problem,
+    display_path,
+    fold,
+    marker_number,
+)
+from .graph import GP
+
+SENTENCE_END = ('.', ':', '"', '?', '!', ')', '”')
+
+
+@dataclass
+class SourceParagraph:
+    text: str
+    line: int
+
+
+def read_source(path: Path) -> tuple[list[SourceParagraph], dict[int, SourceParagraph]]:
+    """The source's running paragraphs (split ones joined) and its footnotes by number."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    blocks: list[SourceParagraph] = []
+    current: list[str] = []
+    start = 0
+    for number, line in enumerate([*lines, ""], start=1):
+        if line.strip():
+            if not current:
+                start = number
+            current.append(line.strip())
+        elif current:
+            blocks.append(SourceParagraph(" ".join(current), start))
+            current = []
+    running: list[SourceParagraph] = []
+    footnotes: dict[int, SourceParagraph] = {}
+    for block in blocks:
+        if block.text[0] in SUPERSCRIPT_DIGITS:
+            marker = MARKER.match(block.text).group(0)
+            footnotes[marker_number(marker)] = SourceParagraph(
+                block.text[len(marker):].strip(), block.line
+            )
+        elif running and not running[-1].text.endswith(SENTENCE_END) and block.text[0].islower():
+            running[-1] = SourceParagraph(f"{running[-1].text} {block.text}", running[-1].line)
+        else:
+            running.append(block)
+    return running, footnotes
+
+
+def _ordered(graph: Graph, subjects) -> list[URIRef]:
+    return sorted(subjects, key=lambda s: int(graph.value(s, GP.ordinal)))
+
+
+def rebuild_document(graph: Graph, scheme: URIRef, headings: dict[str, str]) -> list[tuple[str, URIRef]]:
+    """The memorandum's running text as the source prints it, each paragraph with its resource."""
+    paragraphs: list[tuple[str, URIRef]] = []
+
+    def add_text(node: URIRef, prop=GP.markedText) -> None:
+        for paragraph in str(graph.value(node, prop)).split("\n\n"):
+            paragraphs.append((paragraph, node))
+
+    initiative = graph.value(scheme, PROV.wasGeneratedBy)
+    paragraphs.append((str(graph.value(initiative, SKOS.prefLabel)), scheme))
+    paragraphs.append((str(graph.value(scheme, SKOS.prefLabel)), scheme))
+    introduction = graph.value(scheme, GP.introduction)
+    paragraphs.append((headings["introduction"], introduction))
+    add_text(introduction)
+    paragraphs.append((headings["practices"], scheme))
+    for section in _ordered(graph, graph.objects(scheme, SKOS.hasTopConcept)):
+        title = str(graph.value(section, GP.markedTitle))
+        notation = str(graph.value(section, SKOS.notation))
+        paragraphs.append((headings["section"].format(notation=notation, title=title), section))
+        for practice in _ordered(graph, graph.objects(section, SKOS.narrower)):
+            number = int(graph.value(practice, GP.ordinal))
+            title = str(graph.value(practice, GP.markedTitle))
+            paragraphs.append((headings["practice"].format(number=number, title=title), practice))
+            add_text(practice)
+    conclusion = graph.value(scheme, GP.conclusion)
+    paragraphs.append((headings["conclusion"], conclusion))
+    add_text(conclusion)
+    return paragraphs
+
+
+def check_fidelity(graph: Graph, scheme: URIRef, source: Path, headings: dict[str, str],
+                   locate: dict[URIRef, Location] | None = None) -> list[Problem]:
+    """Every paragraph and footnote of the source, once, in order, equal to the published text."""
+    locate = locate or {}
+    source_name = display_path(source)
+    running, source_notes = read_source(source)
+    rebuilt = rebuild_document(graph, scheme, headings)
+    problems: list[Problem] = []
+
+    def differ(node: URIRef, ours: str, theirs: SourceParagraph | None, what: str) -> None:
+        key = str(node).rsplit("/", 1)[-1]
+        if theirs is None:
+            problems.append(Problem(locate.get(node), f"{key}: {what} is not in the source text {source_name}: {_clip(ours)!r}"))
+            return
+        a, b = fold(ours), fold(theirs.text)
+        at = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+        problems.append(Problem(
+            locate.get(node),
+            f"{key}: {what} differs from the source text ({source_name}:{theirs.line}) at "
+            f"character {at + 1}: the source has {_clip(b[at:])!r}, the data has {_clip(a[at:])!r}",
+        ))
+
+    for index, (text, node) in enumerate(rebuilt):
+        theirs = running[index] if index < len(running) else None
+        if theirs is None or fold(text) != fold(theirs.text):
+            differ(node, text, theirs, f"paragraph {index + 1} of the document")
+            break  # one misplaced paragraph shifts all that follow; report the first
+    else:
+        for extra in running[len(rebuilt):]:
+            problems.append(Problem(
+                locate.get(scheme),
+                f"the source paragraph at {source_name}:{extra.line} is missing from the data: {_clip(extra.text)!r}",
+            ))
+
+    ours = {int(graph.value(fn, GP.ordinal)): fn
+            for fn in graph.subjects(RDF.type, GP.Footnote)
+            if graph.value(fn, GP.attachedTo) is not None
+            and _scheme_of(graph, fn) == scheme}
+    for number in sorted(set(ours) | set(source_notes)):
+        if number not in ours:
+            problems.append(Problem(locate.get(scheme), f"footnote {number} of the source ({source_name}:{source_notes[number].line}) is missing from the data"))
+            continue
+        text = str(graph.value(ours[number], GP.markedText))
+        theirs = source_notes.get(number)
+        if theirs is None or fold(text) != fold(theirs.text):
+            differ(ours[number], text, theirs, f"footnote {number}")
+    return problems
+
+
+def _scheme_of(graph: Graph, node: URIRef) -> URIRef | None:
+    from rdflib.namespace import DCTERMS
+
+    return graph.value(node, DCTERMS.isPartOf)
+
+
+def _clip(text: str, width: int = 60) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def declared_normalisations() -> str:
+    return re.sub(r"\s+", " ", __doc__ or "").strip()

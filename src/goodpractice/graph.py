@@ -1,0 +1,266 @@
+"""Build the RDF graph from the content model: the one model every view is rendered from."""
+
+from __future__ import annotations
+
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, VOID, XSD
+
+from .content import (
+    Citation,
+    Content,
+    Entry,
+    Footnote,
+    Memorandum,
+    Unit,
+    document_order,
+    fold,
+    parse_date,
+)
+
+# The project's own terms. Fixed, whatever base IRI the data is published under.
+GP = Namespace("https://w3id.org/gctf-good-practices/def#")
+CITO = Namespace("http://purl.org/spar/cito/")
+SCHEMA = Namespace("https://schema.org/")
+
+PREFIXES = {
+    "gp": GP, "cito": CITO, "schema": SCHEMA, "skos": SKOS, "dcterms": DCTERMS, "prov": PROV,
+    "foaf": FOAF, "dcat": DCAT, "void": VOID, "owl": OWL, "rdfs": RDFS, "xsd": XSD, "rdf": RDF,
+}
+
+ENTRY_TYPES = {
+    "framework-document": (SKOS.ConceptScheme, GP.FrameworkDocument),
+    "resolution": (GP.Resolution, DCTERMS.BibliographicResource),
+    "document": (DCTERMS.BibliographicResource,),
+    "initiative": (GP.Initiative, PROV.Activity),
+    "organisation": (FOAF.Organization,),
+}
+
+
+def new_graph() -> Graph:
+    graph = Graph()
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True, replace=True)
+    return graph
+
+
+def english(text: str) -> Literal:
+    return Literal(text, lang="en")
+
+
+def date_literal(value: str) -> Literal:
+    parsed = parse_date(value)
+    if parsed is None:  # load_content has rejected it already; keep the value, untyped
+        return Literal(value)
+    lexical, kind = parsed
+    return Literal(lexical, datatype=XSD[kind])
+
+
+class Minter:
+    """Mints every IRI of the dataset from one base IRI and a readable key."""
+
+    def __init__(self, base_iri: str):
+        self.base = base_iri
+
+    def __call__(self, key: str) -> URIRef:
+        return URIRef(self.base + key)
+
+
+def build_graph(content: Content) -> Graph:
+    """The whole dataset: memoranda, catalogue, glossaries and the dataset description."""
+    graph = new_graph()
+    iri = Minter(content.publication.base_iri)
+    for entry in sorted(content.catalogue.values(), key=lambda e: e.key):
+        _add_entry(graph, iri, entry)
+    for memo in content.memoranda:
+        _add_memorandum(graph, iri, memo)
+    _add_dataset(graph, iri, content)
+    return graph
+
+
+def _add_entry(graph: Graph, iri: Minter, entry: Entry) -> None:
+    node = iri(entry.key)
+    for cls in ENTRY_TYPES[entry.kind]:
+        graph.add((node, RDF.type, cls))
+    graph.add((node, SKOS.prefLabel, english(entry.label)))
+    for label in entry.alt_labels:
+        graph.add((node, SKOS.altLabel, english(label)))
+    if entry.title:
+        graph.add((node, DCTERMS.title, english(entry.title)))
+    if entry.identifier:
+        graph.add((node, DCTERMS.identifier, Literal(entry.identifier)))
+    if entry.publisher:
+        graph.add((node, DCTERMS.publisher, iri(entry.publisher)))
+    if entry.issued:
+        graph.add((node, DCTERMS.issued, date_literal(entry.issued)))
+    if entry.url:
+        graph.add((node, SCHEMA.url, URIRef(entry.url)))
+    for url in entry.see_also:
+        graph.add((node, RDFS.seeAlso, URIRef(url)))
+    if entry.description:
+        graph.add((node, DCTERMS.description, english(entry.description)))
+    if entry.history_note:
+        graph.add((node, SKOS.historyNote, english(entry.history_note)))
+    if entry.bibliographic_citation:
+        graph.add((node, DCTERMS.bibliographicCitation, english(entry.bibliographic_citation)))
+    for note in entry.editorial_notes:
+        graph.add((node, SKOS.editorialNote, english(note)))
+    for key in entry.led_by + entry.partners:
+        graph.add((node, PROV.wasAssociatedWith, iri(key)))
+    for practice in entry.practices:
+        number = int(practice.notation[2:])
+        gp = iri(f"{entry.key}/{practice.notation.lower()}")
+        graph.add((gp, RDF.type, SKOS.Concept))
+        graph.add((gp, RDF.type, GP.GoodPractice))
+        graph.add((gp, SKOS.inScheme, node))
+        graph.add((gp, SKOS.notation, Literal(practice.notation)))
+        graph.add((gp, GP.ordinal, Literal(number)))
+        graph.add((gp, SKOS.prefLabel, english(practice.title or f"Good Practice {number}")))
+        for words, _source in practice.descriptions:
+            graph.add((gp, SKOS.scopeNote, english(fold(words))))
+
+
+def _add_text(graph: Graph, node: URIRef, plain_property: URIRef, marked_property: URIRef,
+              text) -> None:
+    graph.add((node, plain_property, english(text.plain)))
+    graph.add((node, marked_property, english(text.marked)))
+
+
+def _add_memorandum(graph: Graph, iri: Minter, memo: Memorandum) -> None:
+    scheme = iri(memo.key)
+    unit_iri = {u.key: iri(f"{memo.key}/{u.key}") for u in [*memo.units(), *memo.footnotes]}
+
+    graph.add((scheme, RDF.type, SKOS.ConceptScheme))
+    graph.add((scheme, RDF.type, GP.FrameworkDocument))
+    graph.add((scheme, DCTERMS.title, english(memo.title)))
+    graph.add((scheme, SKOS.prefLabel, english(memo.title)))
+    if memo.short_title != memo.title:
+        graph.add((scheme, SKOS.altLabel, english(memo.short_title)))
+    graph.add((scheme, DCTERMS.issued, date_literal(memo.issued)))
+    graph.add((scheme, DCTERMS.publisher, iri(memo.publisher)))
+    for key in memo.contributors:
+        graph.add((scheme, DCTERMS.contributor, iri(key)))
+    if memo.generated_by:
+        graph.add((scheme, PROV.wasGeneratedBy, iri(memo.generated_by)))
+    if memo.history_note:
+        graph.add((scheme, SKOS.historyNote, english(memo.history_note)))
+
+    for part, unit in (("introduction", memo.introduction), ("conclusion", memo.conclusion)):
+        node = unit_iri[unit.key]
+        graph.add((scheme, GP[part], node))
+        graph.add((node, RDF.type, GP[part.capitalize()]))
+        graph.add((node, DCTERMS.isPartOf, scheme))
+        graph.add((node, SKOS.prefLabel, english(memo.headings[part])))
+        _add_text(graph, node, RDF.value, GP.markedText, unit.texts[0])
+
+    for section in memo.sections:
+        node = unit_iri[section.key]
+        graph.add((scheme, SKOS.hasTopConcept, node))
+        graph.add((node, RDF.type, SKOS.Concept))
+        graph.add((node, RDF.type, GP.Section))
+        graph.add((node, SKOS.topConceptOf, scheme))
+        graph.add((node, SKOS.inScheme, scheme))
+        graph.add((node, SKOS.notation, Literal(section.notation)))
+        graph.add((node, GP.ordinal, Literal(section.number)))
+        _add_text(graph, node, SKOS.prefLabel, GP.markedTitle, section.title)
+
+    section_iri = {s.notation: unit_iri[s.key] for s in memo.sections}
+    for practice in memo.practices:
+        node = unit_iri[practice.key]
+        section = section_iri[practice.section]
+        graph.add((node, RDF.type, SKOS.Concept))
+        graph.add((node, RDF.type, GP.GoodPractice))
+        graph.add((node, SKOS.inScheme, scheme))
+        graph.add((node, SKOS.broader, section))
+        graph.add((section, SKOS.narrower, node))
+        graph.add((node, SKOS.notation, Literal(f"GP{practice.number}")))
+        graph.add((node, GP.ordinal, Literal(practice.number)))
+        _add_text(graph, node, SKOS.prefLabel, GP.markedTitle, practice.title)
+        _add_text(graph, node, SKOS.definition, GP.markedText, practice.body)
+
+    for footnote in memo.footnotes:
+        node = unit_iri[footnote.key]
+        unit = unit_iri[footnote.attached_to]
+        graph.add((node, RDF.type, GP.Footnote))
+        graph.add((node, DCTERMS.isPartOf, scheme))
+        graph.add((node, SKOS.prefLabel, english(f"Footnote {footnote.number}")))
+        graph.add((node, GP.ordinal, Literal(footnote.number)))
+        graph.add((node, GP.attachedTo, unit))
+        graph.add((unit, GP.hasFootnote, node))
+        _add_text(graph, node, RDF.value, GP.markedText, footnote.text)
+
+    # Citations and mentions: from the unit whose text (or footnote) makes them.
+    for unit in [*memo.units(), *memo.footnotes]:
+        source = unit_iri[unit.key]
+        citing = unit_iri[unit.attached_to] if isinstance(unit, Footnote) else source
+        for number, citation in enumerate(unit.citations, start=1):
+            _add_citation(graph, iri, citing, source, number, citation)
+        for key, _location in unit.mentions:
+            graph.add((source, SCHEMA.mentions, iri(key)))
+            if citing != source:
+                graph.add((citing, SCHEMA.mentions, iri(key)))
+        for note in unit.editorial_notes:
+            graph.add((source, SKOS.editorialNote, english(note)))
+
+    # The order of the source, for views that rebuild the document.
+    for position, unit in enumerate(document_order(memo), start=1):
+        graph.add((unit_iri[unit.key], GP.position, Literal(position)))
+
+    if memo.glossary:
+        _add_glossary(graph, iri, memo, scheme, unit_iri)
+
+
+def _add_citation(graph: Graph, iri: Minter, citing: URIRef, source: URIRef, number: int,
+                  citation: Citation) -> None:
+    cited = iri(citation.cites)
+    kind = CITO[citation.kind]
+    node = URIRef(f"{source}#citation-{number}")
+    graph.add((citing, kind, cited))
+    graph.add((citing, CITO.cites, cited))
+    graph.add((node, RDF.type, CITO.Citation))
+    graph.add((node, CITO.hasCitingEntity, citing))
+    graph.add((node, CITO.hasCitedEntity, cited))
+    graph.add((node, CITO.hasCitationCharacterization, kind))
+    graph.add((node, PROV.wasDerivedFrom, source))
+    graph.add((node, GP.citingWords, english(fold(citation.words))))
+    graph.add((node, GP.ordinal, Literal(number)))
+
+
+def _add_glossary(graph: Graph, iri: Minter, memo: Memorandum, scheme: URIRef,
+                  unit_iri: dict[str, URIRef]) -> None:
+    glossary = memo.glossary
+    node = iri(f"{memo.key}/{glossary.key}")
+    graph.add((node, RDF.type, SKOS.ConceptScheme))
+    graph.add((node, RDF.type, GP.Glossary))
+    graph.add((node, SKOS.prefLabel, english(glossary.title)))
+    graph.add((node, SKOS.definition, english(glossary.definition)))
+    graph.add((node, DCTERMS.isPartOf, scheme))
+    graph.add((scheme, DCTERMS.hasPart, node))
+    for position, term in enumerate(glossary.terms, start=1):
+        t = iri(f"{memo.key}/{glossary.key}/{term.key}")
+        graph.add((t, RDF.type, SKOS.Concept))
+        graph.add((t, SKOS.inScheme, node))
+        graph.add((t, SKOS.topConceptOf, node))
+        graph.add((node, SKOS.hasTopConcept, t))
+        graph.add((t, SKOS.prefLabel, english(term.label)))
+        graph.add((t, SKOS.definition, english(fold(term.definition))))
+        graph.add((t, DCTERMS.source, unit_iri[f"fn{term.source}"]))
+        graph.add((t, GP.ordinal, Literal(position)))
+
+
+def _add_dataset(graph: Graph, iri: Minter, content: Content) -> None:
+    pub = content.publication
+    node = iri("dataset")
+    graph.add((node, RDF.type, DCAT.Dataset))
+    graph.add((node, RDF.type, VOID.Dataset))
+    graph.add((node, DCTERMS.title, english(pub.title)))
+    graph.add((node, DCTERMS.description, english(pub.description)))
+    graph.add((node, DCTERMS.publisher, iri(pub.publisher)))
+    graph.add((node, DCTERMS.issued, date_literal(pub.issued)))
+    graph.add((node, DCTERMS.modified, date_literal(pub.modified)))
+    graph.add((node, DCTERMS.rights, english(pub.rights)))
+    graph.add((node, DCTERMS.license, URIRef(pub.license)))
+    graph.add((node, OWL.versionInfo, Literal(pub.version)))
+    graph.add((node, URIRef(str(DCAT) + "version"), Literal(pub.version)))
+    graph.add((node, VOID.uriSpace, Literal(pub.base_iri)))
+    for memo in content.memoranda:
+        graph.add((node, VOID.rootResource, iri(memo.key)))
