@@ -12,7 +12,7 @@ from rdflib import Graph, URIRef
 
 from .content import Content, ContentError, Location, Problem, load_content
 from .export import dataset_files
-from .fidelity import check_fidelity
+from .fidelity import check_fidelity, paragraph_iri
 from .graph import build_graph
 
 
@@ -42,8 +42,12 @@ def locate(content: Content) -> dict[URIRef, Location]:
     for memo in content.memoranda:
         where[URIRef(base + memo.key)] = memo.location
         for unit in [*memo.units(), *memo.footnotes]:
+            node = URIRef(f"{base}{memo.key}/{unit.key}")
             if unit.location:
-                where[URIRef(f"{base}{memo.key}/{unit.key}")] = unit.location
+                where[node] = unit.location
+            body = unit.texts[-1]  # the last text of a unit is its body (a practice: title, body)
+            for index in range(len(body.paragraphs)):
+                where[paragraph_iri(node, index)] = body.paragraph_location(index)
         if memo.glossary:
             where[URIRef(f"{base}{memo.key}/{memo.glossary.key}")] = memo.glossary.location
             for term in memo.glossary.terms:

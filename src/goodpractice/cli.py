@@ -50,6 +50,6 @@ def build(content_dir: Path, out_dir: Path, base_iri: str | None) -> None:
         files = pipeline.build(content_dir, out_dir, base_iri)
     except ContentError as error:
         report(error, f"build stopped, nothing was written to {display_path(out_dir)}/")
-        sys.exit(1)
+        sys.exit(2 if error.unreadable else 1)
     size = sum(len(data) for data in files.values())
     click.echo(f"Wrote {len(files)} files ({size:,} bytes) to {display_path(out_dir)}/")

@@ -69,9 +69,14 @@ class Problem:
 
 
 class ContentError(Exception):
-    """One or more problems in the content files; nothing may be built from them."""
+    """One or more problems in the content files; nothing may be built from them.
 
-    def __init__(self, problems: list[Problem]):
+    ``unreadable`` is true when a file could not be read at all (missing, not UTF-8, not YAML),
+    as opposed to read but inconsistent: the CLI exits 2 for the first, 1 for the second.
+    """
+
+    def __init__(self, problems: list[Problem], unreadable: bool = False):
+        self.unreadable = unreadable
         self.problems = sorted(
             problems, key=lambda p: (p.location is None, p.location or Location(Path(), 0))
         )
@@ -103,6 +108,11 @@ class Text:
 
     marked: str
     location: Location
+    paragraph_lines: list[int] = field(default_factory=list)  # first line of each paragraph
+
+    def paragraph_location(self, index: int) -> Location:
+        lines = self.paragraph_lines or [self.location.line]
+        return Location(self.location.path, lines[min(index, len(lines) - 1)])
 
     @property
     def plain(self) -> str:
@@ -325,9 +335,13 @@ def parse_yaml(text: str, path: Path, line_offset: int = 0):
         problem = exc.problem or str(exc)
         if exc.context:
             problem = f"{exc.context}, {problem}"
-        raise ContentError([Problem(Location(path, line), f"invalid YAML: {problem}")]) from None
+        raise ContentError(
+            [Problem(Location(path, line), f"invalid YAML: {problem}")], unreadable=True
+        ) from None
     except yaml.YAMLError as exc:
-        raise ContentError([Problem(Location(path, 1 + line_offset), f"invalid YAML: {exc}")]) from None
+        raise ContentError(
+            [Problem(Location(path, 1 + line_offset), f"invalid YAML: {exc}")], unreadable=True
+        ) from None
     finally:
         loader.dispose()
 
@@ -336,10 +350,13 @@ def read_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ContentError([Problem(None, f"{display_path(path)}: file not found")]) from None
+        raise ContentError(
+            [Problem(None, f"{display_path(path)}: file not found")], unreadable=True
+        ) from None
     except UnicodeDecodeError as exc:
         raise ContentError(
-            [Problem(Location(path, 1), f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
+            [Problem(Location(path, 1), f"not UTF-8 text ({exc.reason} at byte {exc.start})")],
+            unreadable=True,
         ) from None
 
 
@@ -476,8 +493,11 @@ def _text(value: str | None, location: Location) -> Text:
 
 
 def _body(text: str, first_line: int, path: Path) -> Text:
-    return Text("\n\n".join(p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()),
-                Location(path, first_line))
+    paragraphs, lines = [], []
+    for match in re.finditer(r"\S(?:.|\n(?!\s*\n))*", text):
+        paragraphs.append(" ".join(line.strip() for line in match.group(0).split("\n")))
+        lines.append(first_line + text.count("\n", 0, match.start()))
+    return Text("\n\n".join(paragraphs), Location(path, first_line), lines)
 
 
 def load_memorandum(folder: Path, problems: list[Problem]) -> Memorandum | None:
@@ -509,37 +529,61 @@ def load_memorandum(folder: Path, problems: list[Problem]) -> Memorandum | None:
         title_text = _text(s.text("title"), s.loc("title"))
         s.finish()
         sections.append(
-            Section(key=f"section-{number}", texts=[title_text], location=s.loc(),
-                    notation=notation, number=number, title=title_text)
+            Section(
+                key=f"section-{number}",
+                texts=[title_text],
+                location=s.loc(),
+                notation=notation,
+                number=number,
+                title=title_text,
+            )
         )
     f.finish()
 
     intro = _load_unit(folder / "introduction.md", "introduction", problems)
     conclusion = _load_unit(folder / "conclusion.md", "conclusion", problems)
-    practices = [
-        _load_practice(p, problems) for p in sorted((folder / "practices").glob("*.md"))
-    ]
+    practices = [_load_practice(p, problems) for p in sorted((folder / "practices").glob("*.md"))]
     if not practices:
-        problems.append(Problem(Location(path, 1), f"no practices found in {display_path(folder / 'practices')}"))
+        problems.append(
+            Problem(
+                Location(path, 1), f"no practices found in {display_path(folder / 'practices')}"
+            )
+        )
     footnotes = _load_footnotes(folder / "footnotes.yaml", problems)
     glossary_path = folder / "glossary.yaml"
     glossary = _load_glossary(glossary_path, problems) if glossary_path.exists() else None
     return Memorandum(
-        key=key, title=title, short_title=short_title,
-        issued=issued, publisher=publisher, contributors=contributors,
-        generated_by=generated_by, history_note=history_note, headings=headings,
-        source=source, introduction=intro, conclusion=conclusion, sections=sections,
-        practices=sorted(practices, key=lambda p: p.number), footnotes=footnotes,
-        glossary=glossary, location=Location(path, 1),
+        key=key,
+        title=title,
+        short_title=short_title,
+        issued=issued,
+        publisher=publisher,
+        contributors=contributors,
+        generated_by=generated_by,
+        history_note=history_note,
+        headings=headings,
+        source=source,
+        introduction=intro,
+        conclusion=conclusion,
+        sections=sections,
+        practices=sorted(practices, key=lambda p: p.number),
+        footnotes=footnotes,
+        glossary=glossary,
+        location=Location(path, 1),
     )
 
 
 def _load_unit(path: Path, key: str, problems: list[Problem]) -> Unit:
     front, body, body_line = load_markdown(path)
     f = Fields(front, path, problems, f"the {key}'s front matter")
-    unit = Unit(key=key, texts=[_body(body, body_line, path)], citations=_citations(f),
-                mentions=_mentions(f), editorial_notes=f.texts("editorial_notes"),
-                location=Location(path, 1))
+    unit = Unit(
+        key=key,
+        texts=[_body(body, body_line, path)],
+        citations=_citations(f),
+        mentions=_mentions(f),
+        editorial_notes=f.texts("editorial_notes"),
+        location=Location(path, 1),
+    )
     f.finish()
     if not body:
         problems.append(Problem(Location(path, body_line), f"the {key} has no text"))
@@ -554,9 +598,16 @@ def _load_practice(path: Path, problems: list[Problem]) -> Practice:
     title = _text(f.text("title"), f.loc("title"))
     text = _body(body, body_line, path)
     practice = Practice(
-        key=f"gp{number}", texts=[title, text], citations=_citations(f), mentions=_mentions(f),
-        editorial_notes=f.texts("editorial_notes"), location=f.loc("number"),
-        number=number, section=section, title=title, body=text,
+        key=f"gp{number}",
+        texts=[title, text],
+        citations=_citations(f),
+        mentions=_mentions(f),
+        editorial_notes=f.texts("editorial_notes"),
+        location=f.loc("number"),
+        number=number,
+        section=section,
+        title=title,
+        body=text,
     )
     f.finish()
     if not body:
@@ -574,11 +625,18 @@ def _load_footnotes(path: Path, problems: list[Problem]) -> list[Footnote]:
         f = Fields(item, path, problems, "a footnote", line)
         number = f.integer("number") or 0
         text = _text(f.text("text"), f.loc("text"))
-        footnotes.append(Footnote(
-            key=f"fn{number}", texts=[text], citations=_citations(f), mentions=_mentions(f),
-            editorial_notes=f.texts("editorial_notes"), location=f.loc("number"),
-            number=number, text=text,
-        ))
+        footnotes.append(
+            Footnote(
+                key=f"fn{number}",
+                texts=[text],
+                citations=_citations(f),
+                mentions=_mentions(f),
+                editorial_notes=f.texts("editorial_notes"),
+                location=f.loc("number"),
+                number=number,
+                text=text,
+            )
+        )
         f.finish()
     return footnotes
 
@@ -589,8 +647,13 @@ def _load_glossary(path: Path, problems: list[Problem]) -> Glossary:
     terms = []
     for item, line in f.items("terms"):
         t = Fields(item, path, problems, "a term", line)
-        term = Term(t.text("id") or "", t.text("label") or "", t.text("definition") or "",
-                    t.integer("source") or 0, t.loc())
+        term = Term(
+            t.text("id") or "",
+            t.text("label") or "",
+            t.text("definition") or "",
+            t.integer("source") or 0,
+            t.loc(),
+        )
         t.finish()
         terms.append(term)
     f.finish()
@@ -609,21 +672,29 @@ def _load_entries(path: Path, problems: list[Problem], organisations: bool) -> l
         if kind and kind not in ENTRY_KINDS:
             f.error(f"unknown kind '{kind}'; use one of: {', '.join(ENTRY_KINDS)}", "kind")
         entry = Entry(
-            key=f.text("id") or "", kind=kind or "", label=f.text("label") or "",
-            location=f.loc(), title=f.text("title", required=False),
-            alt_labels=f.texts("alt_labels"), identifier=f.text("identifier", required=False),
+            key=f.text("id") or "",
+            kind=kind or "",
+            label=f.text("label") or "",
+            location=f.loc(),
+            title=f.text("title", required=False),
+            alt_labels=f.texts("alt_labels"),
+            identifier=f.text("identifier", required=False),
             publisher=f.text("publisher", required=False),
-            issued=f.text("issued", required=False), url=f.text("url", required=False),
-            see_also=f.texts("see_also"), description=f.text("description", required=False),
+            issued=f.text("issued", required=False),
+            url=f.text("url", required=False),
+            see_also=f.texts("see_also"),
+            description=f.text("description", required=False),
             history_note=f.text("history_note", required=False),
             bibliographic_citation=f.text("bibliographic_citation", required=False),
-            editorial_notes=f.texts("editorial_notes"), led_by=f.texts("led_by"),
+            editorial_notes=f.texts("editorial_notes"),
+            led_by=f.texts("led_by"),
             partners=f.texts("partners"),
         )
         for practice, pline in f.items("practices"):
             p = Fields(practice, path, problems, "a cited practice", pline)
-            entry.practices.append(CitedPractice(p.text("notation") or "",
-                                                 p.text("title", required=False), p.loc()))
+            entry.practices.append(
+                CitedPractice(p.text("notation") or "", p.text("title", required=False), p.loc())
+            )
             p.finish()
         if kind == "resolution" and not entry.identifier:
             f.error("a resolution needs its official symbol as 'identifier'")
@@ -635,11 +706,16 @@ def _load_entries(path: Path, problems: list[Problem], organisations: bool) -> l
 def load_publication(path: Path, problems: list[Problem]) -> Publication:
     f = Fields(load_yaml(path), path, problems, "the publication")
     pub = Publication(
-        base_iri=f.text("base_iri") or "", title=f.text("title") or "",
-        description=f.text("description") or "", version=f.text("version") or "",
-        issued=f.text("issued") or "", modified=f.text("modified") or "",
-        publisher=f.text("publisher") or "", rights=f.text("rights") or "",
-        license=f.text("license") or "", location=f.loc(),
+        base_iri=f.text("base_iri") or "",
+        title=f.text("title") or "",
+        description=f.text("description") or "",
+        version=f.text("version") or "",
+        issued=f.text("issued") or "",
+        modified=f.text("modified") or "",
+        publisher=f.text("publisher") or "",
+        rights=f.text("rights") or "",
+        license=f.text("license") or "",
+        location=f.loc(),
     )
     f.finish()
     if pub.base_iri and not re.match(r"^https?://[^\s#?]+/$", pub.base_iri):
@@ -654,16 +730,29 @@ def load_content(root: Path, base_iri: str | None = None) -> Content:
     """
     root = Path(root)
     if not root.is_dir():
-        raise ContentError([Problem(None, f"{display_path(root)}: no such content folder")])
+        raise ContentError(
+            [Problem(None, f"{display_path(root)}: no such content folder")], unreadable=True
+        )
     problems: list[Problem] = []
     publication = load_publication(root / "publication.yaml", problems)
     if base_iri is not None:
         if not re.match(r"^https?://[^\s#?]+/$", base_iri):
-            raise ContentError([Problem(None, f"--base-iri must be an http(s) IRI ending in '/', not {base_iri!r}")])
+            raise ContentError(
+                [
+                    Problem(
+                        None, f"--base-iri must be an http(s) IRI ending in '/', not {base_iri!r}"
+                    )
+                ]
+            )
         publication.base_iri = base_iri
     memo_folders = sorted(p.parent for p in (root / "memoranda").glob("*/memorandum.yaml"))
     if not memo_folders:
-        problems.append(Problem(None, f"{display_path(root / 'memoranda')}: no memorandum found (expected <slug>/memorandum.yaml)"))
+        problems.append(
+            Problem(
+                None,
+                f"{display_path(root / 'memoranda')}: no memorandum found (expected <slug>/memorandum.yaml)",
+            )
+        )
     memoranda = [m for folder in memo_folders if (m := load_memorandum(folder, problems))]
     entries: list[Entry] = []
     catalogue_dir = root / "catalogue"
@@ -672,7 +761,12 @@ def load_content(root: Path, base_iri: str | None = None) -> Content:
     catalogue: dict[str, Entry] = {}
     for entry in entries:
         if entry.key in catalogue:
-            problems.append(Problem(entry.location, f"duplicate catalogue id '{entry.key}' (first defined at {catalogue[entry.key].location})"))
+            problems.append(
+                Problem(
+                    entry.location,
+                    f"duplicate catalogue id '{entry.key}' (first defined at {catalogue[entry.key].location})",
+                )
+            )
         catalogue[entry.key] = entry
     content = Content(root, publication, memoranda, catalogue)
     problems += check_consistency(content)
@@ -697,11 +791,18 @@ def check_consistency(content: Content) -> list[Problem]:
     for entry in catalogue.values():
         keys.update(f"{entry.key}/{p.notation.lower()}" for p in entry.practices)
         if entry.key in {m.key for m in content.memoranda}:
-            problems.append(Problem(entry.location, f"'{entry.key}' is both a catalogue entry and an encoded memorandum"))
+            problems.append(
+                Problem(
+                    entry.location,
+                    f"'{entry.key}' is both a catalogue entry and an encoded memorandum",
+                )
+            )
 
     def need(key: str | None, location: Location, what: str) -> None:
         if key and key not in keys:
-            problems.append(Problem(location, f"{what} '{key}' is not in the catalogue or the memoranda"))
+            problems.append(
+                Problem(location, f"{what} '{key}' is not in the catalogue or the memoranda")
+            )
 
     for entry in catalogue.values():
         need(entry.publisher, entry.location, "publisher")
@@ -710,12 +811,35 @@ def check_consistency(content: Content) -> list[Problem]:
         notations = [p.notation for p in entry.practices]
         for p in entry.practices:
             if not re.fullmatch(r"GP[1-9][0-9]*", p.notation):
-                problems.append(Problem(p.location, f"practice notation '{p.notation}' must be GP followed by its number"))
+                problems.append(
+                    Problem(
+                        p.location,
+                        f"practice notation '{p.notation}' must be GP followed by its number",
+                    )
+                )
             if notations.count(p.notation) > 1:
-                problems.append(Problem(p.location, f"practice {p.notation} is listed twice in '{entry.key}'"))
+                problems.append(
+                    Problem(p.location, f"practice {p.notation} is listed twice in '{entry.key}'")
+                )
         if entry.practices and entry.kind != "framework-document":
-            problems.append(Problem(entry.location, f"only a framework-document can have practices, not a {entry.kind}"))
+            problems.append(
+                Problem(
+                    entry.location,
+                    f"only a framework-document can have practices, not a {entry.kind}",
+                )
+            )
     need(content.publication.publisher, content.publication.location, "publisher")
+    dated = [(e.issued, e.location) for e in catalogue.values() if e.issued]
+    dated += [(m.issued, m.location) for m in content.memoranda]
+    dated += [
+        (d, content.publication.location)
+        for d in (content.publication.issued, content.publication.modified)
+    ]
+    for value, location in dated:
+        if value and parse_date(value) is None:
+            problems.append(
+                Problem(location, f"'{value}' is not a date: write YYYY-MM-DD, YYYY-MM or YYYY")
+            )
     for memo in content.memoranda:
         problems += _check_memorandum(memo, content, need)
     return problems
@@ -728,36 +852,68 @@ def _check_memorandum(memo: Memorandum, content: Content, need) -> list[Problem]
         need(key, memo.location, "contributor")
     need(memo.generated_by, memo.location, "initiative")
     if not memo.source.is_file():
-        problems.append(Problem(memo.location, f"source text {display_path(memo.source)} not found"))
+        problems.append(
+            Problem(memo.location, f"source text {display_path(memo.source)} not found")
+        )
 
     # Sections: Roman numerals in order.
     for number, section in enumerate(memo.sections, start=1):
         expected = ROMAN[number - 1] if number <= len(ROMAN) else str(number)
         if section.notation != expected:
-            problems.append(Problem(section.location, f"section {number} must have notation '{expected}', not '{section.notation}'"))
+            problems.append(
+                Problem(
+                    section.location,
+                    f"section {number} must have notation '{expected}', not '{section.notation}'",
+                )
+            )
     notations = {s.notation for s in memo.sections}
 
     # Practices: numbers unique and contiguous from 1, each in a known section.
     seen: dict[int, Practice] = {}
     for p in memo.practices:
         if p.number in seen:
-            problems.append(Problem(p.location, f"duplicate practice number {p.number} (also at {seen[p.number].location})"))
+            problems.append(
+                Problem(
+                    p.location,
+                    f"duplicate practice number {p.number} (also at {seen[p.number].location})",
+                )
+            )
         seen[p.number] = p
         if p.section not in notations:
-            problems.append(Problem(p.location, f"Good Practice {p.number} is in section '{p.section}', which the memorandum does not have (sections: {', '.join(sorted(notations))})"))
+            problems.append(
+                Problem(
+                    p.location,
+                    f"Good Practice {p.number} is in section '{p.section}', which the memorandum does not have (sections: {', '.join(sorted(notations))})",
+                )
+            )
     missing = sorted(set(range(1, max(seen, default=0) + 1)) - set(seen))
     if missing:
-        problems.append(Problem(memo.location, f"practice numbers must run from 1 without gaps; missing: {', '.join(map(str, missing))}"))
+        problems.append(
+            Problem(
+                memo.location,
+                f"practice numbers must run from 1 without gaps; missing: {', '.join(map(str, missing))}",
+            )
+        )
 
     # Footnotes: numbers unique and contiguous; each marker in exactly one unit, in order.
     by_number: dict[int, Footnote] = {}
     for fn in memo.footnotes:
         if fn.number in by_number:
-            problems.append(Problem(fn.location, f"duplicate footnote number {fn.number} (also at {by_number[fn.number].location})"))
+            problems.append(
+                Problem(
+                    fn.location,
+                    f"duplicate footnote number {fn.number} (also at {by_number[fn.number].location})",
+                )
+            )
         by_number[fn.number] = fn
     missing = sorted(set(range(1, max(by_number, default=0) + 1)) - set(by_number))
     if missing:
-        problems.append(Problem(memo.location, f"footnote numbers must run from 1 without gaps; missing: {', '.join(map(str, missing))}"))
+        problems.append(
+            Problem(
+                memo.location,
+                f"footnote numbers must run from 1 without gaps; missing: {', '.join(map(str, missing))}",
+            )
+        )
     marked_in: dict[int, Unit] = {}
     sequence: list[int] = []
     for unit in document_order(memo):
@@ -765,19 +921,40 @@ def _check_memorandum(memo: Memorandum, content: Content, need) -> list[Problem]
             for number in text.markers:
                 sequence.append(number)
                 if number not in by_number:
-                    problems.append(Problem(text.location, f"footnote marker {number} has no footnote {number} in footnotes.yaml"))
+                    problems.append(
+                        Problem(
+                            text.location,
+                            f"footnote marker {number} has no footnote {number} in footnotes.yaml",
+                        )
+                    )
                 elif number in marked_in:
-                    problems.append(Problem(text.location, f"footnote marker {number} appears again (first in {marked_in[number].key})"))
+                    problems.append(
+                        Problem(
+                            text.location,
+                            f"footnote marker {number} appears again (first in {marked_in[number].key})",
+                        )
+                    )
                 else:
                     marked_in[number] = unit
                     by_number[number].attached_to = unit.key
     for fn in memo.footnotes:
         if fn.number in by_number and fn.number not in marked_in:
-            problems.append(Problem(fn.location, f"footnote {fn.number} has no marker in any text of the memorandum"))
+            problems.append(
+                Problem(
+                    fn.location, f"footnote {fn.number} has no marker in any text of the memorandum"
+                )
+            )
         if fn.text and fn.text.markers:
-            problems.append(Problem(fn.text.location, f"footnote {fn.number} contains a footnote marker"))
+            problems.append(
+                Problem(fn.text.location, f"footnote {fn.number} contains a footnote marker")
+            )
     if sequence != sorted(sequence):
-        problems.append(Problem(memo.location, f"footnote markers are out of order in the text: {', '.join(map(str, sequence))}"))
+        problems.append(
+            Problem(
+                memo.location,
+                f"footnote markers are out of order in the text: {', '.join(map(str, sequence))}",
+            )
+        )
 
     # Citations: known targets, words found in the citing text.
     for unit in [*memo.units(), *memo.footnotes]:
@@ -785,15 +962,34 @@ def _check_memorandum(memo: Memorandum, content: Content, need) -> list[Problem]
         for c in unit.citations:
             need(c.cites, c.location, "cited resource")
             if fold(c.words) not in plain:
-                problems.append(Problem(c.location, f"the words of this citation do not occur in the text of {unit.key}: {c.words!r}"))
+                problems.append(
+                    Problem(
+                        c.location,
+                        f"the words of this citation do not occur in the text of {unit.key}: {c.words!r}",
+                    )
+                )
             if c.describes:
                 if fold(c.describes) not in plain:
-                    problems.append(Problem(c.location, f"the description of {c.cites} does not occur in the text of {unit.key}: {c.describes!r}"))
+                    problems.append(
+                        Problem(
+                            c.location,
+                            f"the description of {c.cites} does not occur in the text of {unit.key}: {c.describes!r}",
+                        )
+                    )
                 entry_key, _, notation = c.cites.rpartition("/")
                 entry = content.catalogue.get(entry_key)
-                practice = next((p for p in entry.practices if p.notation.lower() == notation), None) if entry else None
+                practice = (
+                    next((p for p in entry.practices if p.notation.lower() == notation), None)
+                    if entry
+                    else None
+                )
                 if practice is None:
-                    problems.append(Problem(c.location, f"'describes' is only for a cited practice of another memorandum, not for {c.cites}"))
+                    problems.append(
+                        Problem(
+                            c.location,
+                            f"'describes' is only for a cited practice of another memorandum, not for {c.cites}",
+                        )
+                    )
                 else:
                     practice.descriptions.append((c.describes, f"{memo.key}/{unit.key}"))
         for key, location in unit.mentions:
@@ -803,13 +999,25 @@ def _check_memorandum(memo: Memorandum, content: Content, need) -> list[Problem]
         labels: dict[str, Term] = {}
         for term in memo.glossary.terms:
             if term.label in labels:
-                problems.append(Problem(term.location, f"the glossary defines '{term.label}' twice"))
+                problems.append(
+                    Problem(term.location, f"the glossary defines '{term.label}' twice")
+                )
             labels[term.label] = term
             fn = by_number.get(term.source)
             if fn is None:
-                problems.append(Problem(term.location, f"term '{term.label}' cites footnote {term.source}, which does not exist"))
+                problems.append(
+                    Problem(
+                        term.location,
+                        f"term '{term.label}' cites footnote {term.source}, which does not exist",
+                    )
+                )
             elif fold(term.definition) not in fold(fn.text.plain):
-                problems.append(Problem(term.location, f"the definition of '{term.label}' does not occur in footnote {term.source}"))
+                problems.append(
+                    Problem(
+                        term.location,
+                        f"the definition of '{term.label}' does not occur in footnote {term.source}",
+                    )
+                )
     return problems
 
 
@@ -825,7 +1033,11 @@ def document_order(memo: Memorandum) -> list[Unit]:
 
 def parse_date(value: str) -> tuple[str, str] | None:
     """(lexical form, XSD type name) of a date, year-month or year; None if it is none of them."""
-    for pattern, kind in ((r"\d{4}-\d{2}-\d{2}", "date"), (r"\d{4}-\d{2}", "gYearMonth"), (r"\d{4}", "gYear")):
+    for pattern, kind in (
+        (r"\d{4}-\d{2}-\d{2}", "date"),
+        (r"\d{4}-\d{2}", "gYearMonth"),
+        (r"\d{4}", "gYear"),
+    ):
         if re.fullmatch(pattern, value):
             if kind == "date":
                 try:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from pathlib import Path
 
 from rdflib import Graph, URIRef
@@ -29,7 +30,7 @@ from .content import (
 )
 from .graph import GP
 
-SENTENCE_END = ('.', ':', '"', '?', '!', ')', '”')
+SENTENCE_END = (".", ":", '"', "?", "!", ")", "”")
 
 
 @dataclass
@@ -58,7 +59,7 @@ def read_source(path: Path) -> tuple[list[SourceParagraph], dict[int, SourcePara
         if block.text[0] in SUPERSCRIPT_DIGITS:
             marker = MARKER.match(block.text).group(0)
             footnotes[marker_number(marker)] = SourceParagraph(
-                block.text[len(marker):].strip(), block.line
+                block.text[len(marker) :].strip(), block.line
             )
         elif running and not running[-1].text.endswith(SENTENCE_END) and block.text[0].islower():
             running[-1] = SourceParagraph(f"{running[-1].text} {block.text}", running[-1].line)
@@ -71,13 +72,21 @@ def _ordered(graph: Graph, subjects) -> list[URIRef]:
     return sorted(subjects, key=lambda s: int(graph.value(s, GP.ordinal)))
 
 
-def rebuild_document(graph: Graph, scheme: URIRef, headings: dict[str, str]) -> list[tuple[str, URIRef]]:
-    """The memorandum's running text as the source prints it, each paragraph with its resource."""
+def paragraph_iri(node: URIRef, index: int) -> URIRef:
+    """Key under which build.locate records where paragraph ``index`` of a text is written."""
+    return URIRef(f"{node}#paragraph-{index + 1}")
+
+
+def rebuild_document(
+    graph: Graph, scheme: URIRef, headings: dict[str, str]
+) -> list[tuple[str, URIRef]]:
+    """The memorandum's running text as the source prints it, each paragraph with its resource
+    (for body paragraphs, the paragraph's own key: see paragraph_iri)."""
     paragraphs: list[tuple[str, URIRef]] = []
 
-    def add_text(node: URIRef, prop=GP.markedText) -> None:
-        for paragraph in str(graph.value(node, prop)).split("\n\n"):
-            paragraphs.append((paragraph, node))
+    def add_text(node: URIRef) -> None:
+        for index, paragraph in enumerate(str(graph.value(node, GP.markedText)).split("\n\n")):
+            paragraphs.append((paragraph, paragraph_iri(node, index)))
 
     initiative = graph.value(scheme, PROV.wasGeneratedBy)
     paragraphs.append((str(graph.value(initiative, SKOS.prefLabel)), scheme))
@@ -101,8 +110,13 @@ def rebuild_document(graph: Graph, scheme: URIRef, headings: dict[str, str]) -> 
     return paragraphs
 
 
-def check_fidelity(graph: Graph, scheme: URIRef, source: Path, headings: dict[str, str],
-                   locate: dict[URIRef, Location] | None = None) -> list[Problem]:
+def check_fidelity(
+    graph: Graph,
+    scheme: URIRef,
+    source: Path,
+    headings: dict[str, str],
+    locate: dict[URIRef, Location] | None = None,
+) -> list[Problem]:
     """Every paragraph and footnote of the source, once, in order, equal to the published text."""
     locate = locate or {}
     source_name = display_path(source)
@@ -110,43 +124,71 @@ def check_fidelity(graph: Graph, scheme: URIRef, source: Path, headings: dict[st
     rebuilt = rebuild_document(graph, scheme, headings)
     problems: list[Problem] = []
 
-    def differ(node: URIRef, ours: str, theirs: SourceParagraph | None, what: str) -> None:
-        key = str(node).rsplit("/", 1)[-1]
+    def differ(node: URIRef, ours: str, theirs: SourceParagraph | None) -> None:
+        key = str(node).rsplit("/", 1)[-1].replace("#paragraph-", ", paragraph ")
+        what = key if ", paragraph" in key or key.startswith("fn") else f"{key}, heading"
+        location = locate.get(node) or locate.get(URIRef(str(node).split("#")[0]))
         if theirs is None:
-            problems.append(Problem(locate.get(node), f"{key}: {what} is not in the source text {source_name}: {_clip(ours)!r}"))
+            problems.append(
+                Problem(
+                    location, f"{what} is not in the source text {source_name}: {_clip(ours)!r}"
+                )
+            )
             return
         a, b = fold(ours), fold(theirs.text)
         at = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
-        problems.append(Problem(
-            locate.get(node),
-            f"{key}: {what} differs from the source text ({source_name}:{theirs.line}) at "
-            f"character {at + 1}: the source has {_clip(b[at:])!r}, the data has {_clip(a[at:])!r}",
-        ))
+        problems.append(
+            Problem(
+                location,
+                f"{what} differs from the source text ({source_name}:{theirs.line}) at "
+                f"character {at + 1}: the source has {_clip(b[at:])!r}, the data has {_clip(a[at:])!r}",
+            )
+        )
 
-    for index, (text, node) in enumerate(rebuilt):
-        theirs = running[index] if index < len(running) else None
-        if theirs is None or fold(text) != fold(theirs.text):
-            differ(node, text, theirs, f"paragraph {index + 1} of the document")
-            break  # one misplaced paragraph shifts all that follow; report the first
-    else:
-        for extra in running[len(rebuilt):]:
-            problems.append(Problem(
-                locate.get(scheme),
-                f"the source paragraph at {source_name}:{extra.line} is missing from the data: {_clip(extra.text)!r}",
-            ))
+    # Align the two sequences so that one missing or extra paragraph is reported as such,
+    # not as a difference in every paragraph after it.
+    matcher = SequenceMatcher(
+        None, [fold(t) for t, _ in rebuilt], [fold(p.text) for p in running], autojunk=False
+    )
+    for op, ours_start, ours_end, src_start, src_end in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        if op == "replace" and ours_end - ours_start == src_end - src_start:
+            for offset in range(ours_end - ours_start):
+                text, node = rebuilt[ours_start + offset]
+                differ(node, text, running[src_start + offset])
+            continue
+        for text, node in rebuilt[ours_start:ours_end]:
+            differ(node, text, None)
+        after = rebuilt[ours_start - 1][1] if ours_start else scheme
+        after_key = str(after).rsplit("/", 1)[-1].replace("#paragraph-", ", paragraph ")
+        for missing in running[src_start:src_end]:
+            problems.append(
+                Problem(
+                    locate.get(after) or locate.get(URIRef(str(after).split("#")[0])),
+                    f"the source paragraph at {source_name}:{missing.line} is missing from the data "
+                    f"(expected after {after_key}): {_clip(missing.text)!r}",
+                )
+            )
 
-    ours = {int(graph.value(fn, GP.ordinal)): fn
-            for fn in graph.subjects(RDF.type, GP.Footnote)
-            if graph.value(fn, GP.attachedTo) is not None
-            and _scheme_of(graph, fn) == scheme}
+    ours = {
+        int(graph.value(fn, GP.ordinal)): fn
+        for fn in graph.subjects(RDF.type, GP.Footnote)
+        if graph.value(fn, GP.attachedTo) is not None and _scheme_of(graph, fn) == scheme
+    }
     for number in sorted(set(ours) | set(source_notes)):
         if number not in ours:
-            problems.append(Problem(locate.get(scheme), f"footnote {number} of the source ({source_name}:{source_notes[number].line}) is missing from the data"))
+            problems.append(
+                Problem(
+                    locate.get(scheme),
+                    f"footnote {number} of the source ({source_name}:{source_notes[number].line}) is missing from the data",
+                )
+            )
             continue
         text = str(graph.value(ours[number], GP.markedText))
         theirs = source_notes.get(number)
         if theirs is None or fold(text) != fold(theirs.text):
-            differ(ours[number], text, theirs, f"footnote {number}")
+            differ(ours[number], text, theirs)
     return problems
 
 

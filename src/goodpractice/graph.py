@@ -11,7 +11,6 @@ from .content import (
     Entry,
     Footnote,
     Memorandum,
-    Unit,
     document_order,
     fold,
     parse_date,
@@ -23,8 +22,19 @@ CITO = Namespace("http://purl.org/spar/cito/")
 SCHEMA = Namespace("https://schema.org/")
 
 PREFIXES = {
-    "gp": GP, "cito": CITO, "schema": SCHEMA, "skos": SKOS, "dcterms": DCTERMS, "prov": PROV,
-    "foaf": FOAF, "dcat": DCAT, "void": VOID, "owl": OWL, "rdfs": RDFS, "xsd": XSD, "rdf": RDF,
+    "gp": GP,
+    "cito": CITO,
+    "schema": SCHEMA,
+    "skos": SKOS,
+    "dcterms": DCTERMS,
+    "prov": PROV,
+    "foaf": FOAF,
+    "dcat": DCAT,
+    "void": VOID,
+    "owl": OWL,
+    "rdfs": RDFS,
+    "xsd": XSD,
+    "rdf": RDF,
 }
 
 ENTRY_TYPES = {
@@ -119,8 +129,9 @@ def _add_entry(graph: Graph, iri: Minter, entry: Entry) -> None:
             graph.add((gp, SKOS.scopeNote, english(fold(words))))
 
 
-def _add_text(graph: Graph, node: URIRef, plain_property: URIRef, marked_property: URIRef,
-              text) -> None:
+def _add_text(
+    graph: Graph, node: URIRef, plain_property: URIRef, marked_property: URIRef, text
+) -> None:
     graph.add((node, plain_property, english(text.plain)))
     graph.add((node, marked_property, english(text.marked)))
 
@@ -209,8 +220,9 @@ def _add_memorandum(graph: Graph, iri: Minter, memo: Memorandum) -> None:
         _add_glossary(graph, iri, memo, scheme, unit_iri)
 
 
-def _add_citation(graph: Graph, iri: Minter, citing: URIRef, source: URIRef, number: int,
-                  citation: Citation) -> None:
+def _add_citation(
+    graph: Graph, iri: Minter, citing: URIRef, source: URIRef, number: int, citation: Citation
+) -> None:
     cited = iri(citation.cites)
     kind = CITO[citation.kind]
     node = URIRef(f"{source}#citation-{number}")
@@ -225,8 +237,9 @@ def _add_citation(graph: Graph, iri: Minter, citing: URIRef, source: URIRef, num
     graph.add((node, GP.ordinal, Literal(number)))
 
 
-def _add_glossary(graph: Graph, iri: Minter, memo: Memorandum, scheme: URIRef,
-                  unit_iri: dict[str, URIRef]) -> None:
+def _add_glossary(
+    graph: Graph, iri: Minter, memo: Memorandum, scheme: URIRef, unit_iri: dict[str, URIRef]
+) -> None:
     glossary = memo.glossary
     node = iri(f"{memo.key}/{glossary.key}")
     graph.add((node, RDF.type, SKOS.ConceptScheme))

@@ -1,0 +1,44 @@
+"""Shared fixtures: the real content, a private copy of it to break, and the model built from it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from goodpractice.build import load_model
+
+ROOT = Path(__file__).resolve().parents[1]
+CONTENT = ROOT / "content"
+SOURCE = CONTENT / "source" / "rabat-washington-good-practices.md"
+BASE = "https://w3id.org/gctf-good-practices/"
+MEMO = BASE + "rabat-washington"
+
+
+@pytest.fixture(scope="session")
+def model():
+    """The real memorandum, loaded and built once for the whole session (read-only)."""
+    return load_model(CONTENT)
+
+
+@pytest.fixture
+def workdir(tmp_path, monkeypatch):
+    """A working folder holding a copy of content/, made the current directory so that
+    messages name files as a maintainer would see them: content/…"""
+    shutil.copytree(CONTENT, tmp_path / "content")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+def edit(path: Path, old: str, new: str, count: int = 1) -> None:
+    """Replace ``old`` by ``new`` in a content file, insisting that ``old`` is there."""
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) >= count, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
