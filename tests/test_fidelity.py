@@ -154,9 +154,9 @@ def test_a_changed_word_is_reported_with_file_line_and_position(workdir):
     problems = [str(p) for p in fidelity_problems(load_model(workdir / "content"))]
     assert problems == [
         "content/memoranda/rabat-washington/practices/gp10.md:11: gp10, paragraph 1 differs from "
-        "the source text (content/source/rabat-washington-good-practices.md:107) at character 837: "
-        "the source has ', and prosecute suspected homegrown terrorists. Plus, it is…', "
-        "the data has 's, and prosecute suspected homegrown terrorists. Plus, it i…'"
+        "the source text (content/source/rabat-washington-good-practices.md:107) at character 826: "
+        "the source has 'investigate, and prosecute suspected homegrown terrorists. …', "
+        "the data has 'investigates, and prosecute suspected homegrown terrorists.…'"
     ]
 
 

@@ -181,6 +181,7 @@ class Term:
     definition: str
     source: int  # footnote number
     location: Location
+    definition_location: Location | None = None
 
 
 @dataclass
@@ -246,6 +247,10 @@ class Entry:
     led_by: list[str] = field(default_factory=list)
     partners: list[str] = field(default_factory=list)
     practices: list[CitedPractice] = field(default_factory=list)
+    field_lines: dict[str, int] = field(default_factory=dict)
+
+    def field_location(self, name: str) -> Location:
+        return Location(self.location.path, self.field_lines.get(name, self.location.line))
 
 
 @dataclass
@@ -421,7 +426,7 @@ class Fields:
                 self.error(f"{self.what} has no '{key}'")
             return default
         value = self.data[key]
-        if isinstance(value, (dict, list)) or isinstance(value, bool):
+        if isinstance(value, (dict, list, bool)):
             self.error(f"'{key}' must be text, not {type(value).__name__}", key)
             return default
         return str(value)
@@ -653,6 +658,7 @@ def _load_glossary(path: Path, problems: list[Problem]) -> Glossary:
             t.text("definition") or "",
             t.integer("source") or 0,
             t.loc(),
+            t.loc("definition"),
         )
         t.finish()
         terms.append(term)
@@ -689,6 +695,7 @@ def _load_entries(path: Path, problems: list[Problem], organisations: bool) -> l
             editorial_notes=f.texts("editorial_notes"),
             led_by=f.texts("led_by"),
             partners=f.texts("partners"),
+            field_lines=dict(f.data.key_lines),
         )
         for practice, pline in f.items("practices"):
             p = Fields(practice, path, problems, "a cited practice", pline)
@@ -805,7 +812,7 @@ def check_consistency(content: Content) -> list[Problem]:
             )
 
     for entry in catalogue.values():
-        need(entry.publisher, entry.location, "publisher")
+        need(entry.publisher, entry.field_location("publisher"), "publisher")
         for key in entry.led_by + entry.partners:
             need(key, entry.location, "organisation")
         notations = [p.notation for p in entry.practices]
@@ -829,7 +836,7 @@ def check_consistency(content: Content) -> list[Problem]:
                 )
             )
     need(content.publication.publisher, content.publication.location, "publisher")
-    dated = [(e.issued, e.location) for e in catalogue.values() if e.issued]
+    dated = [(e.issued, e.field_location("issued")) for e in catalogue.values() if e.issued]
     dated += [(m.issued, m.location) for m in content.memoranda]
     dated += [
         (d, content.publication.location)
@@ -916,27 +923,29 @@ def _check_memorandum(memo: Memorandum, content: Content, need) -> list[Problem]
         )
     marked_in: dict[int, Unit] = {}
     sequence: list[int] = []
-    for unit in document_order(memo):
-        for text in unit.texts:
-            for number in text.markers:
-                sequence.append(number)
-                if number not in by_number:
-                    problems.append(
-                        Problem(
-                            text.location,
-                            f"footnote marker {number} has no footnote {number} in footnotes.yaml",
-                        )
-                    )
-                elif number in marked_in:
-                    problems.append(
-                        Problem(
-                            text.location,
-                            f"footnote marker {number} appears again (first in {marked_in[number].key})",
-                        )
-                    )
-                else:
-                    marked_in[number] = unit
-                    by_number[number].attached_to = unit.key
+    placed = document_order(memo)
+    # A practice in an unknown section is reported above; still read its markers, so that its
+    # footnotes are not also reported as having none.
+    unplaced = [p for p in memo.practices if p not in placed]
+    marker_places = [
+        (unit, number, text.paragraph_location(index))
+        for unit in placed + unplaced
+        for text in unit.texts
+        for index, paragraph in enumerate(text.paragraphs)
+        for number in (marker_number(m) for m in MARKER.findall(paragraph))
+    ]
+    for unit, number, location in marker_places:
+        if unit not in unplaced:
+            sequence.append(number)
+        if number not in by_number:
+            message = f"footnote marker {number} has no footnote {number} in footnotes.yaml"
+            problems.append(Problem(location, message))
+        elif number in marked_in:
+            message = f"footnote marker {number} appears again (first in {marked_in[number].key})"
+            problems.append(Problem(location, message))
+        else:
+            marked_in[number] = unit
+            by_number[number].attached_to = unit.key
     for fn in memo.footnotes:
         if fn.number in by_number and fn.number not in marked_in:
             problems.append(
@@ -1014,7 +1023,7 @@ def _check_memorandum(memo: Memorandum, content: Content, need) -> list[Problem]
             elif fold(term.definition) not in fold(fn.text.plain):
                 problems.append(
                     Problem(
-                        term.location,
+                        term.definition_location or term.location,
                         f"the definition of '{term.label}' does not occur in footnote {term.source}",
                     )
                 )

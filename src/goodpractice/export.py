@@ -6,6 +6,7 @@ import json
 from importlib import resources
 from pathlib import Path
 
+import pyoxigraph
 from pyld import jsonld
 from rdflib import Graph
 
@@ -56,7 +57,11 @@ def turtle(graph: Graph) -> bytes:
 
 
 def rdfxml(graph: Graph) -> bytes:
-    return canonical(graph).serialize(format="pretty-xml", encoding="utf-8")
+    # rdflib's RDF/XML writers order namespaces and subjects by hash; pyoxigraph writes the
+    # sorted triples in the order given, so the bytes depend on the graph alone.
+    triples = pyoxigraph.parse(ntriples(graph), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    prefixes = {prefix: str(ns) for prefix, ns in sorted(graph.namespaces()) if prefix}
+    return pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.RDF_XML, prefixes=prefixes)
 
 
 def to_expanded(graph: Graph) -> list:

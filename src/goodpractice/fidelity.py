@@ -136,7 +136,11 @@ def check_fidelity(
             )
             return
         a, b = fold(ours), fold(theirs.text)
-        at = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+        at = next(
+            (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b))
+        )
+        while at > 0 and not a[at - 1].isspace():  # show the whole word that differs
+            at -= 1
         problems.append(
             Problem(
                 location,

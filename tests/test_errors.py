@@ -1,0 +1,270 @@
+"""Bad content stops the build with `file:line: what is wrong`, a non-zero exit, and no output.
+
+Each test breaks a private copy of content/ the way a maintainer might, runs
+`goodpractice build` through the CLI runner, and checks the exact message.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from goodpractice.cli import main
+
+from .conftest import edit
+
+MEMO_DIR = "content/memoranda/rabat-washington"
+
+
+def build_fails(runner, workdir, expected_lines: list[str], exit_code: int = 1) -> None:
+    (workdir / "build").mkdir()
+    (workdir / "build" / "previous.txt").write_text("from the last good build")
+    result = runner.invoke(main, ["build"])
+    assert result.exit_code == exit_code, result.output
+    assert result.stdout == ""
+    count = len(expected_lines)
+    assert result.stderr.splitlines() == [
+        *expected_lines,
+        f"goodpractice: build stopped, nothing was written to build/: {count} problem"
+        f"{'s' if count != 1 else ''} in the content.",
+    ]
+    # the previous output is untouched and nothing was left half-written beside it
+    assert sorted(p.name for p in (workdir / "build").iterdir()) == ["previous.txt"]
+    assert sorted(p.name for p in workdir.iterdir()) == ["build", "content"]
+
+
+def test_the_real_content_builds(runner, workdir):
+    result = runner.invoke(main, ["build"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Wrote ")
+    assert (workdir / "build" / "dataset.ttl").exists()
+
+
+def test_invalid_yaml(runner, workdir):
+    edit(workdir / MEMO_DIR / "footnotes.yaml", "- number: 5\n", "- number: [5\n")
+    build_fails(
+        runner,
+        workdir,
+        [
+            f"{MEMO_DIR}/footnotes.yaml:66: invalid YAML: while parsing a flow sequence, expected ',' or ']', but got ':'",
+        ],
+        exit_code=2,
+    )
+
+
+def test_invalid_front_matter_yaml(runner, workdir):
+    edit(workdir / MEMO_DIR / "practices/gp03.md", "section: I\n", "section: : I\n")
+    build_fails(
+        runner,
+        workdir,
+        [
+            f"{MEMO_DIR}/practices/gp03.md:3: invalid YAML: mapping values are not allowed here",
+        ],
+        exit_code=2,
+    )
+
+
+def test_missing_file(runner, workdir):
+    (workdir / MEMO_DIR / "footnotes.yaml").unlink()
+    build_fails(runner, workdir, [f"{MEMO_DIR}/footnotes.yaml: file not found"], exit_code=2)
+
+
+def test_a_footnote_marker_with_no_footnote(runner, workdir):
+    edit(workdir / MEMO_DIR / "practices/gp06.md", "erode trust.", "erode trust.²⁸")
+    build_fails(
+        runner,
+        workdir,
+        [
+            f"{MEMO_DIR}/memorandum.yaml:1: footnote markers are out of order in the text: "
+            "1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 28, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27",
+            f"{MEMO_DIR}/practices/gp06.md:7: footnote marker 28 has no footnote 28 in footnotes.yaml",
+        ],
+    )
+
+
+def test_a_footnote_without_a_marker(runner, workdir):
+    edit(workdir / MEMO_DIR / "practices/gp12.md", "suspicious behavior.¹⁹", "suspicious behavior.")
+    build_fails(
+        runner,
+        workdir,
+        [
+            f"{MEMO_DIR}/footnotes.yaml:193: footnote 19 has no marker in any text of the memorandum",
+        ],
+    )
+
+
+def test_a_marker_used_twice(runner, workdir):
+    edit(workdir / MEMO_DIR / "practices/gp06.md", "erode trust.", "erode trust.¹⁹")
+    build_fails(
+        runner,
+        workdir,
+        [
+            f"{MEMO_DIR}/memorandum.yaml:1: footnote markers are out of order in the text: "
+            "1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 19, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27",
+            f"{MEMO_DIR}/practices/gp12.md:7: footnote marker 19 appears again (first in gp6)",
+        ],
+    )
+
+
+def test_a_citation_to_an_unknown_key(runner, workdir):
+    edit(workdir / MEMO_DIR / "footnotes.yaml", "cites: madrid-memorandum", "cites: madrid-memo")
+    build_fails(
+        runner,
+        workdir,
+        [
+            f"{MEMO_DIR}/footnotes.yaml:258: cited resource 'madrid-memo' is not in the catalogue or the memoranda",
+        ],
+    )
+
+
+def test_an_unknown_citation_type(runner, workdir):
+    edit(
+        workdir / MEMO_DIR / "footnotes.yaml", "as: citesAsEvidence", "as: citesAsProof"
+    )  # footnote 6
+    build_fails(
+        runner,
+        workdir,
+        [
+            f"{MEMO_DIR}/footnotes.yaml:80: unknown citation type 'citesAsProof'; use one of: agreesWith, "
+            "citesAsAuthority, citesAsEvidence, citesAsRecommendedReading, citesAsRelated, citesForInformation, "
+            "disagreesWith, discusses, extends, includesQuotationFrom, obtainsBackgroundFrom, supports, usesMethodIn",
+        ],
+    )
+
+
+def test_citation_words_that_are_not_in_the_text(runner, workdir):
+    edit(
+        workdir / MEMO_DIR / "practices/gp07.md",
+        'words: "As emphasized in',
+        'words: "As stressed in',
+    )
+    build_fails(
+        runner,
+        workdir,
+        [
+            f"{MEMO_DIR}/practices/gp07.md:6: the words of this citation do not occur in the text of gp7: "
+            "'As stressed in the GCTF The-Hague Marrakech Memo'",
+        ],
+    )
+
+
+def test_a_duplicate_practice_number(runner, workdir):
+    edit(workdir / MEMO_DIR / "practices/gp05.md", "number: 5\n", "number: 4\n")
+    build_fails(
+        runner,
+        workdir,
+        [
+            f"{MEMO_DIR}/memorandum.yaml:1: practice numbers must run from 1 without gaps; missing: 5",
+            f"{MEMO_DIR}/practices/gp05.md:2: duplicate practice number 4 (also at {MEMO_DIR}/practices/gp04.md:2)",
+        ],
+    )
+
+
+def test_a_practice_in_a_section_that_does_not_exist(runner, workdir):
+    edit(workdir / MEMO_DIR / "practices/gp05.md", "section: II\n", "section: VI\n")
+    build_fails(
+        runner,
+        workdir,
+        [
+            f"{MEMO_DIR}/practices/gp05.md:2: Good Practice 5 is in section 'VI', which the memorandum "
+            "does not have (sections: I, II, III, IV, V)",
+        ],
+    )
+
+
+def test_an_unknown_field_is_a_typo_not_silence(runner, workdir):
+    edit(workdir / MEMO_DIR / "practices/gp05.md", "section: II\n", "section: II\ntitel: Oops\n")
+    build_fails(
+        runner,
+        workdir,
+        [
+            f"{MEMO_DIR}/practices/gp05.md:4: unknown field 'titel' in a practice's front matter",
+        ],
+    )
+
+
+def test_a_duplicate_footnote_number(runner, workdir):
+    edit(workdir / MEMO_DIR / "footnotes.yaml", "- number: 13\n", "- number: 12\n")
+    build_fails(
+        runner,
+        workdir,
+        [
+            f"{MEMO_DIR}/footnotes.yaml:133: duplicate footnote number 12 (also at {MEMO_DIR}/footnotes.yaml:126)",
+            f"{MEMO_DIR}/memorandum.yaml:1: footnote numbers must run from 1 without gaps; missing: 13",
+            f"{MEMO_DIR}/practices/gp08.md:4: footnote marker 13 has no footnote 13 in footnotes.yaml",
+        ],
+    )
+
+
+def test_a_glossary_definition_not_in_its_footnote(runner, workdir):
+    edit(
+        workdir / MEMO_DIR / "glossary.yaml",
+        "keeping individuals from becoming",
+        "stopping individuals from becoming",
+    )
+    build_fails(
+        runner,
+        workdir,
+        [
+            f"{MEMO_DIR}/glossary.yaml:14: the definition of 'prevention' does not occur in footnote 8",
+        ],
+    )
+
+
+def test_a_date_that_is_not_a_date(runner, workdir):
+    edit(
+        workdir / "content/catalogue/documents.yaml",
+        "issued: 2017-12-21",
+        "issued: 21 December 2017",
+    )
+    build_fails(
+        runner,
+        workdir,
+        [
+            "content/catalogue/documents.yaml:173: '21 December 2017' is not a date: write YYYY-MM-DD, YYYY-MM or YYYY",
+        ],
+    )
+
+
+def test_a_duplicate_catalogue_id(runner, workdir):
+    edit(workdir / "content/catalogue/organisations.yaml", "- id: org/unesco", "- id: org/unodc")
+    build_fails(
+        runner,
+        workdir,
+        [
+            "content/catalogue/documents.yaml:212: publisher 'org/unesco' is not in the catalogue or the memoranda",
+            "content/catalogue/organisations.yaml:57: duplicate catalogue id 'org/unodc' "
+            "(first defined at content/catalogue/organisations.yaml:45)",
+            f"{MEMO_DIR}/footnotes.yaml:253: mentioned resource 'org/unesco' is not in the catalogue or the memoranda",
+        ],
+    )
+
+
+def test_a_changed_word_stops_the_build(runner, workdir):
+    edit(
+        workdir / MEMO_DIR / "conclusion.md",
+        "critical to developing data",
+        "crucial to developing data",
+    )
+    build_fails(
+        runner,
+        workdir,
+        [
+            f"{MEMO_DIR}/conclusion.md:1: conclusion, paragraph 1 differs from the source text "
+            "(content/source/rabat-washington-good-practices.md:187) at character 968: the source has "
+            "'critical to developing data that can help ensure efforts ar…', the data has "
+            "'crucial to developing data that can help ensure efforts are…'",
+        ],
+    )
+
+
+@pytest.mark.parametrize(
+    "bad", ["ftp://example.org/", "https://example.org/no-slash", "not an iri"]
+)
+def test_a_bad_base_iri_is_refused(runner, workdir, bad):
+    result = runner.invoke(main, ["build", "--base-iri", bad])
+    assert result.exit_code == 1
+    assert (
+        result.stderr.splitlines()[0]
+        == f"--base-iri must be an http(s) IRI ending in '/', not {bad!r}"
+    )
+    assert not (workdir / "build").exists()
