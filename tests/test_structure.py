@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from .conftest import BASE, MEMO
+import re
+
+from .conftest import BASE, MEMO, SOURCE
 
 PREFIXES = """
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -381,3 +383,16 @@ def test_errata_are_editorial_notes_and_the_text_stays_as_printed(model):
         )
         != []
     )
+
+
+def test_alternative_labels_of_documents_are_names_the_text_uses(model):
+    """A name variant is recorded because the text uses it: none is made up."""
+    source = " ".join(re.sub(r"[⁰¹²³⁴⁵⁶⁷⁸⁹*]", "", SOURCE.read_text(encoding="utf-8")).split())
+    found = rows(
+        model,
+        """
+        SELECT ?r ?label WHERE { ?r skos:altLabel ?label .
+          FILTER NOT EXISTS { ?r a <http://xmlns.com/foaf/0.1/Organization> } }""",
+    )
+    assert len(found) >= 20
+    assert [(short(r), label) for r, label in found if label not in source] == []
