@@ -42,3 +42,14 @@ def edit(path: Path, old: str, new: str, count: int = 1) -> None:
     text = path.read_text(encoding="utf-8")
     assert text.count(old) >= count, f"{old!r} not in {path}"
     path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory):
+    """The real memorandum built once for the session, exports and site, through the pipeline
+    (validation included), into a private folder. Returns the site folder (build/ beside it)."""
+    from goodpractice import build as pipeline
+
+    root = tmp_path_factory.mktemp("built")
+    pipeline.build(CONTENT, root / "build", site_dir=root / "site")
+    return root / "site"

@@ -16,20 +16,22 @@ MEMO_DIR = "content/memoranda/rabat-washington"
 
 
 def build_fails(runner, workdir, expected_lines: list[str], exit_code: int = 1) -> None:
-    (workdir / "build").mkdir()
-    (workdir / "build" / "previous.txt").write_text("from the last good build")
+    for folder in ("build", "site"):
+        (workdir / folder).mkdir()
+        (workdir / folder / "previous.txt").write_text("from the last good build")
     result = runner.invoke(main, ["build"])
     assert result.exit_code == exit_code, result.output
     assert result.stdout == ""
     count = len(expected_lines)
     assert result.stderr.splitlines() == [
         *expected_lines,
-        f"goodpractice: build stopped, nothing was written to build/: {count} problem"
+        f"goodpractice: build stopped, nothing was written to build/ or site/: {count} problem"
         f"{'s' if count != 1 else ''} in the content.",
     ]
     # the previous output is untouched and nothing was left half-written beside it
-    assert sorted(p.name for p in (workdir / "build").iterdir()) == ["previous.txt"]
-    assert sorted(p.name for p in workdir.iterdir()) == ["build", "content"]
+    for folder in ("build", "site"):
+        assert sorted(p.name for p in (workdir / folder).iterdir()) == ["previous.txt"]
+    assert sorted(p.name for p in workdir.iterdir()) == ["build", "content", "site"]
 
 
 def test_the_real_content_builds(runner, workdir):
@@ -232,8 +234,8 @@ def test_a_duplicate_catalogue_id(runner, workdir):
         workdir,
         [
             "content/catalogue/documents.yaml:212: publisher 'org/unesco' is not in the catalogue or the memoranda",
-            "content/catalogue/organisations.yaml:57: duplicate catalogue id 'org/unodc' "
-            "(first defined at content/catalogue/organisations.yaml:45)",
+            "content/catalogue/organisations.yaml:56: duplicate catalogue id 'org/unodc' "
+            "(first defined at content/catalogue/organisations.yaml:44)",
             f"{MEMO_DIR}/footnotes.yaml:253: mentioned resource 'org/unesco' is not in the catalogue or the memoranda",
         ],
     )

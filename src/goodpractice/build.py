@@ -64,13 +64,22 @@ def fidelity_problems(model: Model) -> list[Problem]:
     return problems
 
 
-def build(content_dir: Path, out_dir: Path, base_iri: str | None = None) -> dict[str, bytes]:
-    """Load, check and export; write ``out_dir`` only if every stage succeeded."""
+def build(
+    content_dir: Path, out_dir: Path, base_iri: str | None = None, site_dir: Path | None = None
+) -> dict[str, bytes]:
+    """Load, check and export; write ``out_dir`` (and the site, into ``site_dir``, if given)
+    only if every stage succeeded."""
     model = load_model(content_dir, base_iri)
-    problems = fidelity_problems(model)
-    if problems:
-        raise ContentError(problems)
+    from .validate import validate  # here: validate.py imports this module
+
+    violations = validate(model).violations  # SHACL shapes and fidelity; warnings do not stop it
+    if violations:
+        raise ContentError([finding.as_problem() for finding in violations])
     files = dataset_files(model.graph)
+    if site_dir is not None:
+        from .site import build_site  # MkDocs loads only when a site is built
+
+        build_site(model.graph, site_dir, exports=files)
     write_tree(out_dir, files)
     return files
 

@@ -17,7 +17,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import PROV, RDF, SKOS
+from rdflib.namespace import DCTERMS, PROV, RDF, SKOS
 
 from .content import (
     MARKER,
@@ -175,10 +175,14 @@ def check_fidelity(
                 )
             )
 
+    # From the scheme to its parts, not from every footnote of every memorandum to its scheme:
+    # the check of each memorandum then costs its own size, not the whole dataset's.
     ours = {
         int(graph.value(fn, GP.ordinal)): fn
-        for fn in graph.subjects(RDF.type, GP.Footnote)
-        if graph.value(fn, GP.attachedTo) is not None and _scheme_of(graph, fn) == scheme
+        for fn in graph.subjects(DCTERMS.isPartOf, scheme)
+        if (fn, RDF.type, GP.Footnote) in graph
+        and graph.value(fn, GP.attachedTo) is not None
+        and _scheme_of(graph, fn) == scheme
     }
     for number in sorted(set(ours) | set(source_notes)):
         if number not in ours:

@@ -1,0 +1,237 @@
+"""The exports around the JSON-LD: determinism, CSV, the DCAT/VoID description and the README's
+"Using the data" commands, each run against a fresh build."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, VOID, XSD
+
+from goodpractice import export
+from goodpractice.build import build
+
+from .conftest import BASE, CONTENT, MEMO, ROOT
+
+DATASET = URIRef(BASE + "dataset")
+
+# rdflib's own JSON-LD parser warns about its internals; the warnings are not about our data
+pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("exports") / "build"
+    build(CONTENT, folder)
+    return folder
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def csv_rows(path: Path) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(path.read_bytes().decode("utf-8"), newline="")))
+
+
+# --------------------------------------------------------------------------------------------
+# Same inputs, same bytes
+
+
+def test_two_builds_write_the_same_bytes_in_every_file(out, tmp_path):
+    build(CONTENT, tmp_path / "again")
+    first, second = tree(out), tree(tmp_path / "again")
+    assert sorted(first) == sorted(second)
+    assert [name for name in first if first[name] != second[name]] == []
+
+
+def test_a_build_with_another_hash_seed_writes_the_same_bytes(out, tmp_path):
+    # the library's build, not the CLI's: the CLI also builds the site, into the working folder
+    code = "import sys; from pathlib import Path; from goodpractice.build import build; "
+    code += "build(Path(sys.argv[1]), Path(sys.argv[2]))"
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    subprocess.run(
+        [sys.executable, "-c", code, str(CONTENT), str(tmp_path / "seeded")],
+        check=True,
+        env=env,
+        capture_output=True,
+        cwd=tmp_path,
+    )
+    first, seeded = tree(out), tree(tmp_path / "seeded")
+    assert sorted(first) == sorted(seeded)
+    assert [name for name in first if first[name] != seeded[name]] == []
+
+
+# --------------------------------------------------------------------------------------------
+# CSV
+
+
+def test_practices_csv_has_one_row_per_practice_in_source_order(out):
+    data = (out / "practices.csv").read_bytes()
+    data.decode("utf-8")  # UTF-8, no byte-order mark
+    assert not data.startswith(b"\xef\xbb\xbf")
+    rows = csv_rows(out / "practices.csv")
+    assert list(rows[0]) == export.PRACTICES_HEADER
+    assert [row["notation"] for row in rows] == [f"GP{n}" for n in range(1, 20)]
+    assert rows[9] == {
+        "notation": "GP10",
+        "title": "Develop mechanisms to disseminate information about potential and suspected "
+        "homegrown terrorists broadly within domestic government agencies.",
+        "section": "III",
+        "section_title": "Detection",
+        "memorandum": MEMO,
+        "iri": MEMO + "/gp10",
+    }
+    assert rows[0]["section"] == "I" and rows[18]["section"] == "V"
+
+
+def test_citations_csv_has_every_typed_citation_with_its_footnote(out, model):
+    rows = csv_rows(out / "citations.csv")
+    assert list(rows[0]) == export.CITATIONS_HEADER
+    citations = set(model.graph.subjects(RDF.type, URIRef("http://purl.org/spar/cito/Citation")))
+    assert sorted(row["citation"] for row in rows) == sorted(str(c) for c in citations)
+    assert {
+        "citing_unit": MEMO + "/gp10",
+        "citing_label": "GP10",
+        "cited_resource": BASE + "un/s-res-2396-2017",
+        "cited_label": "Security Council resolution 2396 (2017)",
+        "citation_type": "includesQuotationFrom",
+        "footnote": "15",
+        "citing_words": "United Nations Security Council Resolution 2396 calls upon",
+        "citation": MEMO + "/fn15#citation-2",
+    } in rows
+    gp10 = [
+        (row["footnote"], row["citation"].rsplit("/", 1)[1])
+        for row in rows
+        if row["citing_label"] == "GP10"
+    ]
+    assert gp10 == [
+        ("", "gp10#citation-1"),
+        ("15", "fn15#citation-1"),
+        ("15", "fn15#citation-2"),
+        ("15", "fn15#citation-3"),
+        ("16", "fn16#citation-1"),
+    ]
+    assert rows[0]["citing_label"] == "Introduction"
+
+
+# --------------------------------------------------------------------------------------------
+# The dataset description
+
+
+def test_the_dataset_keeps_the_shape_the_shapes_expect(model):
+    graph = model.graph
+    assert {DCAT.Dataset, VOID.Dataset} <= set(graph.objects(DATASET, RDF.type))
+    for prop in (DCTERMS.title, DCTERMS.description, DCTERMS.publisher, DCTERMS.issued,
+                 DCTERMS.modified, DCTERMS.license, DCTERMS.rights, OWL.versionInfo):  # fmt: skip
+        assert graph.value(DATASET, prop) is not None, prop
+
+
+def test_every_distribution_has_a_media_type_and_a_file_we_wrote(out):
+    description = Graph().parse(out / "dataset-description.ttl")
+    distributions = set(description.objects(DATASET, DCAT.distribution))
+    assert len(distributions) == len(export.DISTRIBUTIONS)
+    media_types = set()
+    for distribution in distributions:
+        assert (distribution, RDF.type, DCAT.Distribution) in description
+        media_types.add(str(description.value(distribution, DCAT.mediaType)))
+        url = str(description.value(distribution, DCAT.downloadURL))
+        assert (out / url.removeprefix(BASE)).is_file(), url
+        assert description.value(distribution, DCTERMS.license) == URIRef(
+            "https://creativecommons.org/licenses/by/4.0/"
+        )
+    assert {m.rsplit("/", 2)[-2] + "/" + m.rsplit("/", 1)[-1] for m in media_types} == {
+        "text/turtle", "application/n-triples", "application/rdf+xml",
+        "application/ld+json", "text/csv",
+    }  # fmt: skip
+
+
+def test_release_metadata_comes_from_publication_yaml(out):
+    description = Graph().parse(out / "dataset-description.ttl")
+    version = re.search(r'^version: "(.+)"$', (CONTENT / "publication.yaml").read_text(), re.M)[1]
+    assert description.value(DATASET, OWL.versionInfo) == Literal(version)
+    assert description.value(DATASET, OWL.versionIRI) == URIRef(f"{BASE}dataset/{version}")
+    assert description.value(DATASET, DCTERMS.issued).datatype == XSD.date
+    assert description.value(DATASET, DCTERMS.modified).datatype == XSD.date
+
+
+def test_void_statistics_count_the_dataset_as_published(out):
+    description = Graph().parse(out / "dataset-description.ttl")
+    whole = Graph().parse(out / "dataset.nt", format="nt")
+    lines = (out / "dataset.nt").read_text(encoding="utf-8").splitlines()
+    assert description.value(DATASET, VOID.triples).toPython() == len(lines) == len(whole)
+    assert description.value(DATASET, VOID.classes).toPython() == len(
+        set(whole.objects(None, RDF.type))
+    )
+    assert description.value(DATASET, VOID.properties).toPython() == len(set(whole.predicates()))
+    assert description.value(DATASET, VOID.distinctSubjects).toPython() == len(
+        set(whole.subjects())
+    )
+    vocabularies = {str(v) for v in description.objects(DATASET, VOID.vocabulary)}
+    assert {
+        "http://www.w3.org/2004/02/skos/core#",
+        "http://purl.org/spar/cito/",
+        "http://purl.org/dc/terms/",
+        "https://w3id.org/gctf-good-practices/def#",
+    } <= vocabularies
+    for term in set(whole.predicates()) | set(whole.objects(None, RDF.type)):
+        assert any(str(term).startswith(v) for v in vocabularies), term
+    dumps = {str(d).removeprefix(BASE) for d in description.objects(DATASET, VOID.dataDump)}
+    assert dumps == {"dataset.ttl", "dataset.nt", "dataset.rdf", "dataset.jsonld"}
+
+
+def test_the_description_is_part_of_the_dataset_and_the_same_in_turtle_and_json_ld(out):
+    description = Graph().parse(out / "dataset-description.ttl")
+    whole = Graph().parse(out / "dataset.ttl")
+    assert all(triple in whole for triple in description)
+    as_jsonld = Graph().parse(out / "dataset-description.embedded.jsonld", format="json-ld")
+    assert isomorphic(description, as_jsonld)
+
+
+# --------------------------------------------------------------------------------------------
+# README: every command of "Using the data" runs
+
+
+def using_the_data_blocks() -> list[tuple[str, str]]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Using the data\n", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"^```(\w+)\n(.*?)^```$", section, flags=re.S | re.M)
+
+
+def test_the_readme_section_has_shell_and_python_blocks():
+    languages = [language for language, _code in using_the_data_blocks()]
+    assert languages[0] == "sh" and languages.count("python") >= 3
+    assert set(languages) == {"sh", "python"}
+
+
+def test_every_command_of_using_the_data_runs_against_a_build(out, tmp_path):
+    env = {**os.environ, "GP_DATA": out.resolve().as_uri()}
+    printed = []
+    for language, code in using_the_data_blocks():
+        command = (
+            ["bash", "-euo", "pipefail", "-c", code]
+            if language == "sh"
+            else [sys.executable, "-c", code]
+        )
+        result = subprocess.run(
+            command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+        )
+        assert result.returncode == 0, f"{language} block failed:\n{code}\n{result.stderr}"
+        printed.append(result.stdout)
+    output = "".join(printed)
+    assert (tmp_path / "gp10.jsonld").is_file() and (tmp_path / "dataset.ttl").is_file()
+    assert "GP10 Develop mechanisms to disseminate information" in output
+    assert f"footnote 15: includesQuotationFrom {BASE}un/s-res-2396-2017" in output
+    assert "GP10 quotes S/RES/2396 (2017)" in output
+    assert "gp10.jsonld is valid" in output
+    assert "GP13 " in output and "GP14 " not in output  # section III is GP9 to GP13

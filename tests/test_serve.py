@@ -1,0 +1,216 @@
+"""`goodpractice serve` as a client sees it: real HTTP requests to the command started as a
+process, content negotiation on resource IRIs, and the site rebuilt when the content changes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, URIRef
+
+from goodpractice.export import load_context
+from goodpractice.serve import negotiate
+
+from .conftest import CONTENT, MEMO
+
+GP10 = "/rabat-washington/gp10"
+RESOLUTION = "/un/s-res-2396-2017/"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def get(url: str, accept: str | None = None, follow: bool = True):
+    """(status, headers, body, final URL) of a GET, whatever the status."""
+    request = urllib.request.Request(url, headers={"Accept": accept} if accept else {})
+    opener = urllib.request.build_opener() if follow else urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(request, timeout=10) as response:
+            return response.status, response.headers, response.read(), response.url
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read(), url
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """`goodpractice serve` on a copy of content/, as a process, on a free port."""
+    root = tmp_path_factory.mktemp("serve")
+    shutil.copytree(CONTENT, root / "content")
+    port = free_port()
+    log = open(root / "serve.log", "w+", encoding="utf-8")  # noqa: SIM115 (closed below)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "goodpractice", "serve", "--content", str(root / "content"),
+         "--out", str(root / "build"), "--site-dir", str(root / "site"), "--port", str(port),
+         "--interval", "0.2"],
+        stdout=log, stderr=subprocess.STDOUT, cwd=root,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while True:
+        if process.poll() is not None:
+            log.seek(0)
+            pytest.fail(f"goodpractice serve stopped:\n{log.read()}")
+        try:
+            urllib.request.urlopen(url + "/", timeout=2).close()
+            break
+        except OSError:
+            if time.monotonic() > deadline:
+                process.kill()
+                pytest.fail("goodpractice serve did not answer within 120 s")
+            time.sleep(0.3)
+    yield url, root, log
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()
+
+
+def test_html_redirects_to_the_page(served):
+    url, _, _ = served
+    status, headers, _, _ = get(url + GP10, "text/html", follow=False)
+    assert status == 303
+    assert headers["Location"] == GP10 + "/"
+    assert "Accept" in headers["Vary"]
+    status, headers, body, final = get(
+        url + GP10, "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"
+    )
+    assert status == 200 and final.endswith(GP10 + "/")
+    assert headers["Content-Type"].startswith("text/html")
+    assert "Accept" in headers["Vary"]
+    assert b"Good Practice 10:" in body
+
+
+@pytest.mark.parametrize(
+    "accept, media_type, extension, syntax",
+    [
+        ("text/turtle", "text/turtle", ".ttl", "turtle"),
+        ("application/ld+json", "application/ld+json", ".jsonld", "json-ld"),
+        ("application/n-triples", "application/n-triples", ".nt", "nt"),
+        ("text/html;q=0.5, text/turtle", "text/turtle", ".ttl", "turtle"),
+        ("application/n-triples;q=0.4, application/ld+json;q=0.9", "application/ld+json", ".jsonld", "json-ld"),
+    ],
+)  # fmt: skip
+def test_rdf_by_content_negotiation(served, accept, media_type, extension, syntax):
+    url, _, _ = served
+    for path in (GP10, GP10 + "/"):
+        status, headers, body, _ = get(url + path, accept)
+        assert status == 200, (path, accept)
+        assert headers["Content-Type"].split(";")[0] == media_type
+        assert "Accept" in headers["Vary"]
+        assert headers["Content-Location"] == GP10 + extension
+        data = body.decode("utf-8")
+        if syntax == "json-ld":  # the published context, from this repository, not the network
+            document = json.loads(data)
+            assert document["@context"]
+            data = json.dumps({**document, "@context": load_context()["@context"]})
+        graph = Graph().parse(data=data, format=syntax, publicID=MEMO + "/")
+        gp10 = URIRef(MEMO + "/gp10")
+        assert (gp10, None, None) in graph
+        labels = {
+            str(o)
+            for o in graph.objects(gp10, URIRef("http://www.w3.org/2004/02/skos/core#notation"))
+        }
+        assert labels == {"GP10"}
+
+
+def test_extension_urls_serve_the_files(served):
+    url, root, _ = served
+    for extension, media_type in (
+        (".ttl", "text/turtle"),
+        (".jsonld", "application/ld+json"),
+        (".nt", "application/n-triples"),
+    ):
+        status, headers, body, _ = get(url + GP10 + extension, "text/html")
+        assert status == 200
+        assert headers["Content-Type"].split(";")[0] == media_type
+        assert body == (root / "site" / f"rabat-washington/gp10{extension}").read_bytes()
+    status, headers, _, _ = get(url + "/dataset.ttl")
+    assert status == 200 and headers["Content-Type"].startswith("text/turtle")
+
+
+def test_unacceptable_types_get_406_and_unknown_paths_404(served):
+    url, _, _ = served
+    status, headers, body, _ = get(url + GP10, "image/png")
+    assert status == 406
+    assert "Accept" in headers["Vary"]
+    assert b"gp10.ttl" in body and b"text/turtle" in body
+    status, _, _, _ = get(url + "/rabat-washington/gp99", "text/turtle")
+    assert status == 404
+    status, _, body, _ = get(url + "/no/such/page/")
+    assert status == 404
+
+
+def test_a_browser_gets_html_and_pages_of_the_site_are_not_negotiated(served):
+    url, _, _ = served
+    status, headers, _, final = get(url + GP10)  # no Accept header at all
+    assert status == 200 and headers["Content-Type"].startswith("text/html")
+    assert final.endswith(GP10 + "/")
+    status, headers, _, _ = get(url + "/documents/", "text/turtle")  # an index page
+    assert status == 200 and headers["Content-Type"].startswith("text/html")
+
+
+def test_negotiate_follows_quality_and_order():
+    offered = ["text/html", "text/turtle", "application/ld+json", "application/n-triples"]
+    assert negotiate(None, offered) == "text/html"
+    assert negotiate("*/*", offered) == "text/html"
+    assert negotiate("text/*;q=0.5, application/ld+json", offered) == "application/ld+json"
+    assert negotiate("text/turtle;q=0", offered) is None
+    assert negotiate("application/json", offered) == "application/ld+json"
+    assert negotiate("image/png", offered) is None
+
+
+def wait_for(predicate, seconds: float = 60.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_the_site_is_rebuilt_when_the_content_changes(served):
+    url, root, log = served
+    documents = root / "content" / "catalogue" / "documents.yaml"
+    original = documents.read_text(encoding="utf-8")
+    old = "Adopted by the Security Council at its 8148th meeting, on 21 December 2017."
+    new = "Adopted by the Security Council at its 8148th meeting (live rebuild check)."
+    assert old in original
+    _, _, body, _ = get(url + RESOLUTION)
+    assert old.encode() in body
+    try:
+        documents.write_text(original.replace(old, new), encoding="utf-8")
+        assert wait_for(lambda: new.encode() in get(url + RESOLUTION)[2]), "the page did not change"
+        turtle = get(url + RESOLUTION.rstrip("/"), "text/turtle")[2]
+        assert new.encode() in turtle  # the data too
+
+        # Broken content: the problem is printed and the last good site stays served.
+        documents.write_text(
+            original.replace("- id: hague-marrakech", "- id: [broken", 1), encoding="utf-8"
+        )
+        assert wait_for(
+            lambda: "still serving the last good site" in Path(log.name).read_text(encoding="utf-8")
+        )
+        status, _, body, _ = get(url + RESOLUTION)
+        assert status == 200 and new.encode() in body
+        assert "documents.yaml" in Path(log.name).read_text(encoding="utf-8")
+    finally:
+        documents.write_text(original, encoding="utf-8")
+    assert wait_for(lambda: old.encode() in get(url + RESOLUTION)[2]), "the page did not come back"

@@ -1,0 +1,321 @@
+"""The static site, read as files: every page where its IRI says, every link resolving, no
+request to another host, the linked data in each page, and the same bytes from the same graph."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from rdflib import Graph, URIRef
+
+from goodpractice.site import SiteError, build_site, script_json
+
+from .conftest import BASE, MEMO
+
+
+class Page(HTMLParser):
+    """The links, ids, scripts and <link> elements of one HTML page."""
+
+    def __init__(self, text: str):
+        super().__init__(convert_charrefs=True)
+        self.links: list[tuple[str, str, dict]] = []  # (tag, url, attributes)
+        self.ids: set[str] = set()
+        self.jsonld: list[str] = []
+        self._in_jsonld = False
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if "id" in a:
+            self.ids.add(a["id"])
+        if tag == "a" and a.get("name"):
+            self.ids.add(a["name"])
+        for attribute in ("href", "src", "xlink:href"):
+            if a.get(attribute):
+                self.links.append((tag, a[attribute], a))
+        self._in_jsonld = tag == "script" and a.get("type") == "application/ld+json"
+        if self._in_jsonld:
+            self.jsonld.append("")
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in_jsonld = False
+
+    def handle_data(self, data):
+        if self._in_jsonld:
+            self.jsonld[-1] += data
+
+
+def pages(site: Path) -> dict[Path, Page]:
+    return {p: Page(p.read_text(encoding="utf-8")) for p in sorted(site.rglob("*.html"))}
+
+
+@pytest.fixture(scope="module")
+def parsed(built_site):
+    return pages(built_site)
+
+
+def page_url(site: Path, file: Path) -> str:
+    """The URL path of a page, as served: folder pages end in '/'."""
+    relative = file.relative_to(site).as_posix()
+    return "/" + (
+        relative.removesuffix("index.html") if relative.endswith("index.html") else relative
+    )
+
+
+def target_of(site: Path, url_path: str) -> Path | None:
+    path = site / unquote(url_path).lstrip("/")
+    if url_path.endswith("/") or path.is_dir():
+        path = path / "index.html"
+    return path if path.is_file() else None
+
+
+def test_every_internal_link_resolves(built_site, parsed):
+    broken = []
+    for file, page in parsed.items():
+        if file.name == "404.html":
+            continue  # written for any depth, with root-relative links
+        base = page_url(built_site, file)
+        for tag, url, _ in page.links:
+            parts = urlsplit(url)
+            if parts.scheme or url.startswith("//"):
+                continue
+            if not parts.path:  # a fragment of the page itself
+                if (
+                    parts.fragment
+                    and parts.fragment not in page.ids
+                    and not parts.fragment.startswith("__")
+                ):
+                    broken.append(f"{base}: #{parts.fragment} (no such id)")
+                continue
+            resolved = urlsplit(f"http://site{base}").path
+            from urllib.parse import urljoin
+
+            resolved = urlsplit(urljoin(f"http://site{base}", parts.path)).path
+            target = target_of(built_site, resolved)
+            if target is None:
+                broken.append(f"{base}: <{tag}> {url} → {resolved} (no such file)")
+            elif (
+                parts.fragment
+                and target.suffix == ".html"
+                and parts.fragment not in parsed[target].ids
+            ):
+                broken.append(f"{base}: {url} (no id {parts.fragment} in {resolved})")
+    assert not broken, "\n".join(broken[:40])
+
+
+def test_no_page_loads_anything_from_another_host(built_site, parsed):
+    external = []
+    for file, page in parsed.items():
+        for tag, url, attrs in page.links:
+            if not re.match(r"(?i)(https?:)?//", url):
+                continue
+            loads = tag in ("script", "img", "iframe", "source", "audio", "video", "embed") or (
+                tag == "link" and attrs.get("rel") not in ("alternate", "canonical")
+            )
+            if loads:
+                external.append(f"{file.relative_to(built_site)}: <{tag}> {url}")
+    for css in built_site.rglob("*.css"):
+        for url in re.findall(
+            r"url\(\s*['\"]?((?:https?:)?//[^)'\"]+)", css.read_text(encoding="utf-8")
+        ):
+            external.append(f"{css.relative_to(built_site)}: url({url})")
+        assert "@import url(http" not in css.read_text(encoding="utf-8")
+    assert not external, "\n".join(external)
+    home = (built_site / "index.html").read_text(encoding="utf-8")
+    assert "fonts.googleapis.com" not in home and "fonts.gstatic.com" not in home
+
+
+def test_every_minted_iri_has_its_page_and_data(built_site, model):
+    iris = {
+        str(node).split("#", 1)[0]
+        for triple in model.graph
+        for node in triple
+        if isinstance(node, URIRef) and str(node).startswith(BASE)
+    } - {BASE}
+    assert len(iris) > 100
+    missing = []
+    for iri in sorted(iris):
+        key = iri.removeprefix(BASE)
+        if not (built_site / key / "index.html").is_file():
+            missing.append(f"{key}/index.html")
+        for ext in ("ttl", "jsonld", "nt"):
+            if not (built_site / f"{key}.{ext}").is_file():
+                missing.append(f"{key}.{ext}")
+    assert not missing, missing
+
+
+def test_fragment_iris_resolve_to_an_element_of_their_page(built_site, parsed, model):
+    citations = [s for s in model.graph.subjects() if "#citation-" in str(s)]
+    assert citations
+    for iri in citations:
+        key, fragment = str(iri).removeprefix(BASE).split("#")
+        assert fragment in parsed[built_site / key / "index.html"].ids, iri
+    model_page = parsed[built_site / "def" / "index.html"]
+    for name in ("GoodPractice", "Footnote", "markedText", "citingWords", "attachedTo"):
+        assert name in model_page.ids, name
+
+
+def test_every_page_of_a_resource_embeds_its_json_ld_and_links_its_data(built_site, parsed):
+    checked = 0
+    for file, page in parsed.items():
+        relative = file.relative_to(built_site).as_posix()
+        if not relative.endswith("/index.html"):
+            continue
+        key = relative.removesuffix("/index.html")
+        if not (built_site / f"{key}.ttl").is_file():
+            continue  # an index page of the site, not a resource
+        checked += 1
+        assert len(page.jsonld) == 1, relative
+        raw = page.jsonld[0]
+        assert "</" not in raw and "<!--" not in raw
+        document = json.loads(raw)
+        assert "@context" in document
+        text = json.dumps(document)
+        assert key in text, f"{relative} embeds a document that does not name its resource"
+        alternates = {
+            a["type"]: a["href"]
+            for tag, _, a in page.links
+            if tag == "link" and a.get("rel") == "alternate"
+        }
+        assert set(alternates) == {"text/turtle", "application/ld+json", "application/n-triples"}
+        for href in alternates.values():
+            assert (file.parent / href).resolve().is_file(), (relative, href)
+    assert checked > 100
+
+
+def test_script_json_cannot_close_the_script_element():
+    text = script_json({"x": "</script><!-- & -->"})
+    assert "</" not in text and "<!--" not in text
+    assert json.loads(text) == {"x": "</script><!-- & -->"}
+
+
+def test_gp10_page(built_site, parsed):
+    file = built_site / "rabat-washington" / "gp10" / "index.html"
+    html = file.read_text(encoding="utf-8")
+    page = parsed[file]
+    assert "Good Practice 10:" in html
+    assert (
+        "Develop mechanisms to disseminate information about potential and suspected homegrown "
+        "terrorists broadly within domestic government agencies." in html
+    )
+    assert {"fn-15", "fn-16", "fnref-15", "fnref-16"} <= page.ids
+    assert "<em>Hague-Marrakech Memo</em>" in html  # italics as printed
+    assert "Member States to improve domestic information sharing" in html  # footnote 15's text
+    hrefs = {url for _, url, _ in page.links}
+    assert "../../un/s-res-2396-2017/" in hrefs
+    assert "../../hague-marrakech/gp7/" in hrefs  # a cited practice of another memorandum
+    assert {"../gp9/", "../gp11/", "../section-3/"} <= hrefs  # neighbours and section
+    assert "../fn15/" in hrefs and "../gp10.ttl" in hrefs
+    assert "Cites as authority" in html and "Quotes" in html and "Agrees with" in html
+    assert f"{MEMO}/gp10" in html  # its IRI
+
+
+def test_resolution_page_lists_gp10_among_cited_by(built_site):
+    html = (built_site / "un" / "s-res-2396-2017" / "index.html").read_text(encoding="utf-8")
+    assert "S/RES/2396 (2017)" in html
+    assert 'href="https://undocs.org/S/RES/2396(2017)"' in html
+    assert '<a href="../../org/un-security-council/">United Nations Security Council</a>' in html
+    cited_by = html[html.index('id="cited-by"') :]
+    assert '<a href="../../rabat-washington/gp10/">Good Practice 10:' in cited_by
+    assert "“United Nations Security Council Resolution 2396 calls upon”" in cited_by
+    assert '<a href="../../rabat-washington/fn15/#citation-2">Footnote 15</a>' in cited_by
+
+
+def test_cited_practice_of_another_memorandum_has_its_page(built_site):
+    html = (built_site / "hague-marrakech" / "gp7" / "index.html").read_text(encoding="utf-8")
+    assert "Good Practice 7" in html and "../../rabat-washington/gp10/" in html
+    assert "promoting the collection and fusing detailed information" in html
+
+
+def test_index_and_view_pages(built_site):
+    home = (built_site / "index.html").read_text(encoding="utf-8")
+    assert home.count('href="rabat-washington/gp') >= 19 and "How to cite" in home
+    for n in range(1, 20):
+        assert f'href="rabat-washington/gp{n}/"' in home
+    matrix = (built_site / "matrix" / "rabat-washington" / "index.html").read_text(encoding="utf-8")
+    assert "<table" in matrix and "GP10" in matrix
+    network = built_site / "network" / "rabat-washington"
+    assert "<svg" in (network / "index.html").read_text(encoding="utf-8")
+    Graph()  # the SVG file is well-formed XML
+    import xml.dom.minidom
+
+    xml.dom.minidom.parseString((network / "citations.svg").read_bytes())
+    glossary = (built_site / "rabat-washington" / "glossary" / "index.html").read_text(
+        encoding="utf-8"
+    )
+    assert "homegrown terrorism" in glossary
+    downloads = (built_site / "dataset" / "index.html").read_text(encoding="utf-8")
+    for name, media in (
+        ("dataset.ttl", "text/turtle"),
+        ("dataset.jsonld", "application/ld+json"),
+        ("dataset.nt", "application/n-triples"),
+        ("dataset.rdf", "application/rdf+xml"),
+    ):
+        assert f'href="../{name}"' in downloads and media in downloads
+        assert (built_site / name).is_file()
+    model_page = (built_site / "def" / "index.html").read_text(encoding="utf-8")
+    assert "gp:markedText" in model_page and "SHACL" in model_page
+    for prose in ("citations", "editing"):
+        assert (built_site / prose / "index.html").is_file()
+    assert (built_site / ".htaccess").is_file() and (built_site / "nginx.conf").is_file()
+
+
+def test_navigation_lists_sections_and_indexes_not_every_resource(built_site):
+    def primary_nav(file: Path) -> list[str]:
+        text = file.read_text(encoding="utf-8")
+        nav = text[text.index("md-sidebar--primary") : text.index("md-sidebar--secondary")]
+        links = re.findall(r'<a href="([^"]*)"[^>]*class="md-nav__link', nav)
+        return [h for h in links if not h.startswith("#")]  # the active page's own contents
+
+    home = primary_nav(built_site / "index.html")
+    footnote = primary_nav(built_site / "rabat-washington" / "fn15" / "index.html")
+    gp10 = primary_nav(built_site / "rabat-washington" / "gp10" / "index.html")
+    assert len(home) == len(footnote) == len(gp10) < 40
+    assert not [h for h in gp10 if re.search(r"(gp|fn)\d+/$", h)]
+    assert any(h.endswith("section-3/") for h in gp10)
+
+
+def test_search_index_holds_the_text_of_the_practices(built_site):
+    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    gp10 = [d for d in index["docs"] if d["location"].startswith("rabat-washington/gp10/")]
+    assert any("dismantling stovepipes" in d["text"] for d in gp10)
+
+
+def test_sitemap_is_dated_by_the_publication_not_by_the_build(built_site):
+    sitemap = (built_site / "sitemap.xml").read_text(encoding="utf-8")
+    dates = set(re.findall(r"<lastmod>([^<]*)</lastmod>", sitemap))
+    assert dates <= {"2026-11-24"}
+    with gzip.open(built_site / "sitemap.xml.gz") as f:
+        assert f.read().decode("utf-8") == sitemap
+
+
+def test_same_graph_same_bytes(built_site, model, tmp_path):
+    from goodpractice.export import dataset_files
+
+    again = tmp_path / "site"
+    build_site(model.graph, again, exports=dataset_files(model.graph))
+    first = {
+        p.relative_to(built_site): p.read_bytes() for p in built_site.rglob("*") if p.is_file()
+    }
+    second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
+    assert sorted(first) == sorted(second)
+    differing = [str(name) for name in first if first[name] != second[name]]
+    assert not differing, differing
+
+
+def test_a_failed_site_build_leaves_the_old_site(model, tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("the last good site", encoding="utf-8")
+    broken = tmp_path / "mkdocs.yml"
+    broken.write_text("site_name: x\ntheme:\n  name: no-such-theme\n", encoding="utf-8")
+    with pytest.raises(SiteError):
+        build_site(model.graph, site, config_file=broken)
+    assert (site / "index.html").read_text(encoding="utf-8") == "the last good site"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mkdocs.yml", "site"]
