@@ -6,6 +6,8 @@ Each test breaks a private copy of content/ the way a maintainer might, runs
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
 from goodpractice.cli import main
@@ -255,6 +257,24 @@ def test_a_changed_word_stops_the_build(runner, workdir):
             "(content/source/rabat-washington-good-practices.md:187) at character 968: the source has "
             "'critical to developing data that can help ensure efforts ar…', the data has "
             "'crucial to developing data that can help ensure efforts are…'",
+        ],
+    )
+
+
+def test_an_edited_source_text_stops_the_build(runner, workdir):
+    # Changing the text and the source alike would pass the fidelity check; the checksum does not.
+    source = workdir / "content/source/rabat-washington-good-practices.md"
+    for path in (source, workdir / MEMO_DIR / "conclusion.md"):
+        edit(path, "critical to developing data", "crucial to developing data")
+    found = hashlib.sha256(source.read_bytes()).hexdigest()
+    build_fails(
+        runner,
+        workdir,
+        [
+            f"{MEMO_DIR}/memorandum.yaml:6: source text content/source/rabat-washington-good-practices.md "
+            f"has changed: its SHA-256 is {found}, not the "
+            "55b0d47d323b08558879ff967ebb5a4bdc4a7bc0801675d0a388a4574a4fc61e recorded here; "
+            "the source text is never edited",
         ],
     )
 

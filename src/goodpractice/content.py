@@ -7,6 +7,7 @@ later (SHACL, fidelity) can be reported as ``file:line: what is wrong``.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -205,6 +206,8 @@ class Memorandum:
     history_note: str
     headings: dict[str, str]
     source: Path
+    source_sha256: str | None  # of the source file as published; None: not recorded
+    source_location: Location
     introduction: Unit
     conclusion: Unit
     sections: list[Section]
@@ -512,6 +515,7 @@ def load_memorandum(folder: Path, problems: list[Problem]) -> Memorandum | None:
     if key != folder.name:
         f.error(f"id '{key}' must match the folder name '{folder.name}'", "id")
     source = folder / (f.text("source") or "")
+    source_sha256 = f.text("source_sha256", required=False)
     title = f.text("title") or ""
     short_title = f.text("short_title", required=False) or title
     issued = f.text("issued") or ""
@@ -568,6 +572,8 @@ def load_memorandum(folder: Path, problems: list[Problem]) -> Memorandum | None:
         history_note=history_note,
         headings=headings,
         source=source,
+        source_sha256=source_sha256,
+        source_location=f.loc("source_sha256"),
         introduction=intro,
         conclusion=conclusion,
         sections=sections,
@@ -862,6 +868,18 @@ def _check_memorandum(memo: Memorandum, content: Content, need) -> list[Problem]
         problems.append(
             Problem(memo.location, f"source text {display_path(memo.source)} not found")
         )
+    elif memo.source_sha256 is not None:
+        # The source is the authority on wording: an edit to it would pass the fidelity check.
+        found = hashlib.sha256(memo.source.read_bytes()).hexdigest()
+        if found != memo.source_sha256.lower():
+            problems.append(
+                Problem(
+                    memo.source_location,
+                    f"source text {display_path(memo.source)} has changed: its SHA-256 is "
+                    f"{found}, not the {memo.source_sha256} recorded here; the source text is "
+                    "never edited",
+                )
+            )
 
     # Sections: Roman numerals in order.
     for number, section in enumerate(memo.sections, start=1):
