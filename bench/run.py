@@ -7,17 +7,16 @@
 
 Each size runs in a subprocess of its own so that peak memory (the kernel's high-water mark of
 resident memory, VmHWM) is that size's alone. Stages are the library's plain functions, called
-one after another on one model; a stage whose module does not exist yet is reported as
-"not built yet". The whole build is timed separately as the user runs it: the `goodpractice`
-commands in a fresh process (so it includes start-up and imports).
+one after another on one model. Then the commands are timed as a user runs them, each in a
+fresh process (start-up and imports included): `goodpractice validate`, `goodpractice build`
+and, for the real memorandum, `goodpractice serve` from saving an edit to serving the new page.
+The synthetic corpora come from goodpractice.synthetic: memoranda of 20 practices each.
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
-import importlib
-import inspect
 import io
 import json
 import os
@@ -33,13 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 REAL_CONTENT = ROOT / "content"
 PRACTICES_PER_MEMORANDUM = 20
-NOT_BUILT = "not built yet"
 SKIPPED = "skipped (--skip)"
-
-# Candidate entry points of the stages being written now, tried in order; parameters are filled
-# by name (model, graph, content, content_dir, out_dir, …), so a signature change is tolerated.
-VALIDATE_CANDIDATES = ("validate", "validate_model", "validate_graph")
-SITE_CANDIDATES = ("build_site", "write_site")
 
 
 # --------------------------------------------------------------------------------------------
@@ -64,34 +57,6 @@ def tree_size(folder: Path, suffix: str | None = None) -> tuple[int, int, int]:
         if p.is_file() and (suffix is None or p.name.endswith(suffix))
     ]
     return len(sizes), sum(sizes), max(sizes, default=0)
-
-
-def call_by_name(function, values: dict):
-    """Call ``function`` with the values its parameters name; None if one it needs is missing."""
-    kwargs = {}
-    for name, parameter in inspect.signature(function).parameters.items():
-        if name in values:
-            kwargs[name] = values[name]
-        elif parameter.default is inspect.Parameter.empty and parameter.kind not in (
-            parameter.VAR_POSITIONAL,
-            parameter.VAR_KEYWORD,
-        ):
-            return None, f"{function.__name__}{inspect.signature(function)}: no value for {name}"
-    return function(**kwargs), None
-
-
-def find_stage(module_name: str, candidates: tuple[str, ...]):
-    try:
-        module = importlib.import_module(f"goodpractice.{module_name}")
-    except ModuleNotFoundError as exc:
-        if exc.name == f"goodpractice.{module_name}":
-            return None
-        raise
-    for name in candidates:
-        function = getattr(module, name, None)
-        if inspect.isfunction(function) and function.__module__ == module.__name__:
-            return function
-    return None
 
 
 class Stages:
@@ -164,32 +129,17 @@ def child(size: str, workdir: Path, profile_dir: Path | None, skip: set[str]) ->
     # so that SHACL's share is the difference.
     stages.run("fidelity", build.fidelity_problems, model)
     result["fidelity_problems"] = len(build.fidelity_problems(model)) if size == "real" else None
-    out = workdir / "build"
-    site_dir = workdir / "site"
-    values = {
-        "model": model,
-        "graph": model.graph,
-        "content": loaded,
-        "content_dir": content_dir,
-        "out_dir": out,
-        "out": out,
-        "site_dir": site_dir,
-    }
-    shacl = find_stage("validate", VALIDATE_CANDIDATES)
-    if shacl is None:
-        stages.skip("validate", NOT_BUILT)
-    else:
-        report, why = stages.run("validate", call_by_name, shacl, values)
-        if why:
-            stages.skip("validate", why)
-        else:
-            result["violations"] = len(getattr(report, "violations", report or []))
+    from goodpractice import export, site, validate
 
-    from goodpractice import export
+    report = stages.run("validate", validate.validate, model)
+    result["violations"] = len(report.violations)
+
+    out, site_dir = workdir / "build", workdir / "site"
+    files: dict[str, bytes] = {}
 
     def exports():
-        values["exports"] = export.dataset_files(model.graph)
-        build.write_tree(out, values["exports"])
+        files.update(export.dataset_files(model.graph))
+        build.write_tree(out, files)
 
     if "export" in skip:
         stages.skip("export", SKIPPED)
@@ -197,53 +147,111 @@ def child(size: str, workdir: Path, profile_dir: Path | None, skip: set[str]) ->
         stages.run("export", exports)
         result["export_files"] = tree_size(out)
 
-    site = find_stage("site", SITE_CANDIDATES)
-    if "site" in skip:
+    if "site" in skip or "export" in skip:
         stages.skip("site", SKIPPED)
-    elif site is None:
-        stages.skip("site", NOT_BUILT)
     else:
-        _, why = stages.run("site", call_by_name, site, values)
-        if why:
-            stages.skip("site", why)
-        else:
-            result["site_files"] = tree_size(site_dir)
-            result["site_pages"] = tree_size(site_dir, ".html")
+        stages.run("site", site.build_site, model.graph, site_dir, files)
+        result["site_files"] = tree_size(site_dir)
+        result["site_pages"] = tree_size(site_dir, ".html")
     stages.save(running="whole build")
 
-    # The whole build as a user runs it: the CLI in a fresh process.
+    # As a user runs them: the CLI in a fresh process.
+    stages.save(running="validate (CLI)")
+    result["validate_cli"] = run_command(["validate", "--content", str(content_dir)], workdir)
     result["whole"] = {"skipped": SKIPPED} if "whole" in skip else whole_build(content_dir, workdir)
+    if size == "real" and "serve" not in skip:
+        stages.save(running="serve")
+        result["serve"] = serve_latency(content_dir, workdir)
     result["running"] = None
     return result
 
 
-def whole_build(content_dir: Path, workdir: Path) -> dict:
-    from goodpractice.cli import main
+def run_command(command: list[str], workdir: Path) -> dict:
+    """Run ``goodpractice COMMAND`` in a fresh process: wall time (start-up and imports
+    included) and the process's peak memory."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "goodpractice", *command],
+        cwd=workdir,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        return {"failed": " ".join(command), "stderr": process.stderr.read().decode()[-2000:]}
+    return {"seconds": seconds, "peak_rss": usage.ru_maxrss * 1024}
 
-    build = ["build", "--content", str(content_dir), "--out", str(workdir / "whole-build")]
-    if any("--site-dir" in p.opts for p in main.commands["build"].params):
-        build += ["--site-dir", str(workdir / "whole-site")]  # absolute: written beside the rest
-    commands = [build]
-    if "site" in main.commands:
-        site = ["site", "--content", str(content_dir)]
-        if any(p.name == "out_dir" or "--out" in p.opts for p in main.commands["site"].params):
-            site += ["--out", str(workdir / "whole-site")]
-        commands.append(site)
-    seconds, peak = 0.0, 0
-    for command in commands:
+
+def whole_build(content_dir: Path, workdir: Path) -> dict:
+    """``goodpractice build`` as a user runs it: validate, every export, the site."""
+    return run_command(
+        [
+            "build",
+            "--content",
+            str(content_dir),
+            "--out",
+            str(workdir / "whole-build"),
+            "--site-dir",
+            str(workdir / "whole-site"),
+        ],
+        workdir,
+    )
+
+
+def serve_latency(content_dir: Path, workdir: Path, timeout: float = 60) -> dict:
+    """Seconds from saving an edited practice to ``goodpractice serve`` answering with the new
+    text: the watcher's polling, the rebuild and the request, as a maintainer sees it."""
+    import re
+    import urllib.request
+
+    content = workdir / "serve-content"
+    shutil.copytree(content_dir, content)
+    practice = sorted((content / "memoranda").glob("*/practices/*.md"))[0]
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "goodpractice",
+            "serve",
+            "--content",
+            str(content),
+            "--out",
+            str(workdir / "serve-build"),
+            "--site-dir",
+            str(workdir / "serve-site"),
+            "--port",
+            "0",
+        ],
+        cwd=workdir,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        line = process.stdout.readline()
+        found = re.search(r"http://[^/\s]+/", line)
+        if not found:
+            return {"failed": f"serve did not start: {line.strip()}"}
+        memo, key = practice.parent.parent.name, practice.stem.lstrip("gp").lstrip("0")
+        url = f"{found.group(0)}{memo}/gp{key}/"
+        marker = f"benchmark-edit-{time.time_ns()}"
+        text = practice.read_text(encoding="utf-8")
+        # An editorial note changes the page without touching the verbatim text.
+        front, _, body = text.partition("\n---\n")
+        edited = f"{front}\neditorial_notes:\n  - {marker}\n---\n{body}"
         start = time.perf_counter()
-        process = subprocess.Popen(
-            [sys.executable, "-m", "goodpractice", *command],
-            cwd=workdir,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        _, status, usage = os.wait4(process.pid, 0)
-        seconds += time.perf_counter() - start
-        peak = max(peak, usage.ru_maxrss * 1024)
-        if os.waitstatus_to_exitcode(status) != 0:
-            return {"failed": " ".join(command), "stderr": process.stderr.read().decode()[-2000:]}
-    return {"seconds": seconds, "peak_rss": peak, "commands": [c[0] for c in commands]}
+        practice.write_text(edited, encoding="utf-8")
+        while time.perf_counter() - start < timeout:
+            with urllib.request.urlopen(url) as response:
+                if marker in response.read().decode("utf-8"):
+                    return {"seconds": time.perf_counter() - start}
+            time.sleep(0.05)
+        return {"failed": f"the edit did not show within {timeout:.0f} s"}
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait()
 
 
 # --------------------------------------------------------------------------------------------
@@ -283,7 +291,7 @@ def seconds(stage: dict | None, running_stage: bool = False) -> str:
     if stage is None:
         return "timed out" if running_stage else "-"
     if "skipped" in stage:
-        return stage["skipped"] if stage["skipped"] in (NOT_BUILT, SKIPPED) else "n/a"
+        return stage["skipped"]
     return f"{stage['seconds']:.2f} s"
 
 
@@ -330,14 +338,19 @@ def table(results: list[dict]) -> str:
         ),
     )
     row("violations", lambda r: str(r["violations"]))
-    row(
-        "whole build (CLI, fresh process)",
-        lambda r: (
-            f"{r['whole']['seconds']:.2f} s ({'+'.join(r['whole']['commands'])})"
-            if "seconds" in r["whole"]
-            else r["whole"].get("skipped") or f"failed: {r['whole']['failed']}"
-        ),
-    )
+
+    def command(key: str):
+        def render(r: dict) -> str:
+            done = r[key]
+            if "seconds" in done:
+                return f"{done['seconds']:.2f} s"
+            return done.get("skipped") or f"failed: {done['failed']}"
+
+        return render
+
+    row("goodpractice validate (fresh process)", command("validate_cli"))
+    row("goodpractice build (fresh process)", command("whole"))
+    row("serve: an edit shown after", lambda r: command("serve")(r) if "serve" in r else "-")
     row("peak memory, stages", lambda r: mib(r["peak_rss"]))
     row("peak memory, whole build", lambda r: mib(r["whole"]["peak_rss"]))
     row(
@@ -349,7 +362,7 @@ def table(results: list[dict]) -> str:
     )
     row(
         "largest page",
-        lambda r: kib(r["site_pages"][2]) if "site_pages" in r else NOT_BUILT,
+        lambda r: kib(r["site_pages"][2]) if "site_pages" in r else "-",
     )
     width = max(len(name) for name, _ in rows)
     widths = [max(len(h), *(len(cells[i]) for _, cells in rows)) for i, h in enumerate(heads)]
@@ -370,8 +383,9 @@ def table(results: list[dict]) -> str:
             lines.append(f"{r['size']}: {r['error']}")
         elif "timed_out" in r:
             lines.append(f"{r['size']}: {r['timed_out']}")
-        elif "failed" in r.get("whole", {}):
-            lines.append(f"{r['size']}: whole build failed: {r['whole']['stderr']}")
+        for key in ("validate_cli", "whole", "serve"):
+            if "stderr" in r.get(key, {}):
+                lines.append(f"{r['size']}: {r[key]['failed']} failed: {r[key]['stderr']}")
     return "\n".join(lines)
 
 
@@ -405,7 +419,9 @@ def main() -> None:
         help="keep each size's corpus and outputs under this folder",
     )
     parser.add_argument(
-        "--skip", default="", help="comma-separated stages to leave out: export, site, whole"
+        "--skip",
+        default="",
+        help="comma-separated stages to leave out: export, site, whole, serve",
     )
     parser.add_argument("--json", action="store_true", help="also print the raw results as JSON")
     parser.add_argument("--child", help=argparse.SUPPRESS)

@@ -42,7 +42,8 @@ ENTRY_TYPES = {
     "resolution": (GP.Resolution, DCTERMS.BibliographicResource),
     "document": (DCTERMS.BibliographicResource,),
     "initiative": (GP.Initiative, PROV.Activity),
-    "organisation": (FOAF.Organization,),
+    # schema:Organization too: the class SKOS publication profiles (VocPub) expect of publishers.
+    "organisation": (FOAF.Organization, SCHEMA.Organization),
 }
 
 
@@ -122,6 +123,7 @@ def _add_entry(graph: Graph, iri: Minter, entry: Entry) -> None:
         graph.add((gp, RDF.type, SKOS.Concept))
         graph.add((gp, RDF.type, GP.GoodPractice))
         graph.add((gp, SKOS.inScheme, node))
+        graph.add((gp, RDFS.isDefinedBy, node))
         graph.add((gp, SKOS.notation, Literal(practice.notation)))
         graph.add((gp, GP.ordinal, Literal(number)))
         graph.add((gp, SKOS.prefLabel, english(practice.title or f"Good Practice {number}")))
@@ -148,6 +150,8 @@ def _add_memorandum(graph: Graph, iri: Minter, memo: Memorandum) -> None:
         graph.add((scheme, SKOS.altLabel, english(memo.short_title)))
     graph.add((scheme, DCTERMS.issued, date_literal(memo.issued)))
     graph.add((scheme, DCTERMS.publisher, iri(memo.publisher)))
+    # A memorandum is the work of the forum that endorses and publishes it.
+    graph.add((scheme, DCTERMS.creator, iri(memo.publisher)))
     for key in memo.contributors:
         graph.add((scheme, DCTERMS.contributor, iri(key)))
     if memo.generated_by:
@@ -170,6 +174,7 @@ def _add_memorandum(graph: Graph, iri: Minter, memo: Memorandum) -> None:
         graph.add((node, RDF.type, GP.Section))
         graph.add((node, SKOS.topConceptOf, scheme))
         graph.add((node, SKOS.inScheme, scheme))
+        graph.add((node, RDFS.isDefinedBy, scheme))
         graph.add((node, SKOS.notation, Literal(section.notation)))
         graph.add((node, GP.ordinal, Literal(section.number)))
         _add_text(graph, node, SKOS.prefLabel, GP.markedTitle, section.title)
@@ -181,6 +186,7 @@ def _add_memorandum(graph: Graph, iri: Minter, memo: Memorandum) -> None:
         graph.add((node, RDF.type, SKOS.Concept))
         graph.add((node, RDF.type, GP.GoodPractice))
         graph.add((node, SKOS.inScheme, scheme))
+        graph.add((node, RDFS.isDefinedBy, scheme))
         graph.add((node, SKOS.broader, section))
         graph.add((section, SKOS.narrower, node))
         graph.add((node, SKOS.notation, Literal(f"GP{practice.number}")))
@@ -248,10 +254,15 @@ def _add_glossary(
     graph.add((node, SKOS.definition, english(glossary.definition)))
     graph.add((node, DCTERMS.isPartOf, scheme))
     graph.add((scheme, DCTERMS.hasPart, node))
+    # Its terms and definitions are the memorandum's own words, so: its origin and its author.
+    graph.add((node, PROV.wasDerivedFrom, scheme))
+    graph.add((node, DCTERMS.creator, iri(memo.publisher)))
+    graph.add((node, DCTERMS.publisher, iri(memo.publisher)))
     for position, term in enumerate(glossary.terms, start=1):
         t = iri(f"{memo.key}/{glossary.key}/{term.key}")
         graph.add((t, RDF.type, SKOS.Concept))
         graph.add((t, SKOS.inScheme, node))
+        graph.add((t, RDFS.isDefinedBy, node))
         graph.add((t, SKOS.topConceptOf, node))
         graph.add((node, SKOS.hasTopConcept, t))
         graph.add((t, SKOS.prefLabel, english(term.label)))
