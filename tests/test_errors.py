@@ -261,6 +261,20 @@ def test_a_changed_word_stops_the_build(runner, workdir):
     )
 
 
+def test_a_practice_filed_under_the_wrong_section(runner, workdir):
+    # Good Practice 5 belongs to section II; filed under III, it breaks the order of the numbering.
+    edit(workdir / MEMO_DIR / "practices/gp05.md", "section: II\n", "section: III\n")
+    build_fails(
+        runner,
+        workdir,
+        [
+            f"{MEMO_DIR}/practices/gp05.md:3: Good Practice 5 is in section III, but Good Practice 6 "
+            f"after it is in section II ({MEMO_DIR}/practices/gp06.md:3): practices are numbered "
+            "through the sections in order",
+        ],
+    )
+
+
 def test_an_edited_source_text_stops_the_build(runner, workdir):
     # Changing the text and the source alike would pass the fidelity check; the checksum does not.
     source = workdir / "content/source/rabat-washington-good-practices.md"

@@ -164,6 +164,7 @@ class Section(Unit):
 class Practice(Unit):
     number: int = 0
     section: str = ""
+    section_location: Location | None = None
     title: Text | None = None
     body: Text | None = None
 
@@ -617,6 +618,7 @@ def _load_practice(path: Path, problems: list[Problem]) -> Practice:
         location=f.loc("number"),
         number=number,
         section=section,
+        section_location=f.loc("section"),
         title=title,
         body=text,
     )
@@ -919,6 +921,23 @@ def _check_memorandum(memo: Memorandum, content: Content, need) -> list[Problem]
                 f"practice numbers must run from 1 without gaps; missing: {', '.join(map(str, missing))}",
             )
         )
+    # The numbering runs through the sections in order: a practice filed under the wrong
+    # section shows here, where the maintainer can fix it, not as footnotes out of order.
+    rank = {section.notation: index for index, section in enumerate(memo.sections)}
+    numbered = [p for p in memo.practices if p.section in rank]
+    misfiled = False
+    for before, after in zip(numbered, numbered[1:], strict=False):
+        if rank[before.section] > rank[after.section]:
+            misfiled = True
+            problems.append(
+                Problem(
+                    before.section_location or before.location,
+                    f"Good Practice {before.number} is in section {before.section}, but Good "
+                    f"Practice {after.number} after it is in section {after.section} "
+                    f"({after.section_location or after.location}): practices are numbered "
+                    "through the sections in order",
+                )
+            )
 
     # Footnotes: numbers unique and contiguous; each marker in exactly one unit, in order.
     by_number: dict[int, Footnote] = {}
@@ -975,7 +994,7 @@ def _check_memorandum(memo: Memorandum, content: Content, need) -> list[Problem]
             problems.append(
                 Problem(fn.text.location, f"footnote {fn.number} contains a footnote marker")
             )
-    if sequence != sorted(sequence):
+    if sequence != sorted(sequence) and not misfiled:
         problems.append(
             Problem(
                 memo.location,
