@@ -270,16 +270,25 @@ def run_size(
     process = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
     )
+    progress = workdir / "progress.json"
+
+    def measured_so_far() -> dict:
+        return json.loads(progress.read_text()) if progress.exists() else {"size": size}
+
     try:
         stdout, stderr = process.communicate(timeout=timeout)
         if process.returncode != 0:
-            return {"size": size, "error": (stderr.strip().splitlines() or ["failed"])[-1]}
+            # Keep what was measured before the failure, and the end of the traceback.
+            result = measured_so_far()
+            result["error"] = f"failed in {result.get('running')}: " + " | ".join(
+                stderr.strip().splitlines()[-3:]
+            )
+            return result
         return json.loads(stdout.strip().splitlines()[-1])
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.communicate()
-        progress = workdir / "progress.json"
-        result = json.loads(progress.read_text()) if progress.exists() else {"size": size}
+        result = measured_so_far()
         result["timed_out"] = f"timed out after {timeout:.0f} s in: {result.get('running')}"
         return result
     finally:
@@ -311,7 +320,7 @@ def table(results: list[dict]) -> str:
         cells = []
         for r in results:
             try:
-                cells.append("error" if "error" in r else render(r))
+                cells.append(render(r))
             except (KeyError, TypeError):
                 cells.append("-")
         rows.append((name, cells))
