@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import re
 import subprocess
@@ -22,6 +23,7 @@ from goodpractice.build import build
 from .conftest import BASE, CONTENT, MEMO, ROOT
 
 DATASET = URIRef(BASE + "dataset")
+DCAT3 = export.DCAT3  # DCAT 3 versioning terms, not in rdflib's closed DCAT namespace
 
 # rdflib's own JSON-LD parser warns about its internals; the warnings are not about our data
 pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
@@ -150,19 +152,48 @@ def test_every_distribution_has_a_media_type_and_a_file_we_wrote(out):
         assert description.value(distribution, DCTERMS.license) == URIRef(
             "https://creativecommons.org/licenses/by/4.0/"
         )
-    assert {m.rsplit("/", 2)[-2] + "/" + m.rsplit("/", 1)[-1] for m in media_types} == {
-        "text/turtle", "application/n-triples", "application/rdf+xml",
-        "application/ld+json", "text/csv",
+    assert media_types == {
+        "https://www.iana.org/assignments/media-types/" + media_type
+        for media_type in ("text/turtle", "application/n-triples", "application/rdf+xml",
+                           "application/ld+json", "text/csv")
     }  # fmt: skip
 
 
 def test_release_metadata_comes_from_publication_yaml(out):
     description = Graph().parse(out / "dataset-description.ttl")
-    version = re.search(r'^version: "(.+)"$', (CONTENT / "publication.yaml").read_text(), re.M)[1]
+    publication = (CONTENT / "publication.yaml").read_text()
+    version = re.search(r'^version: "(.+)"$', publication, re.M)[1]
+    release = URIRef(f"{BASE}dataset/{version}")
     assert description.value(DATASET, OWL.versionInfo) == Literal(version)
-    assert description.value(DATASET, OWL.versionIRI) == URIRef(f"{BASE}dataset/{version}")
     assert description.value(DATASET, DCTERMS.issued).datatype == XSD.date
-    assert description.value(DATASET, DCTERMS.modified).datatype == XSD.date
+    modified = description.value(DATASET, DCTERMS.modified)
+    assert modified.datatype == XSD.date
+    # DCAT 3 versioning: the release is a dataset of its own, a version of the dataset
+    assert set(description.objects(DATASET, DCAT3.hasVersion)) == {release}
+    assert set(description.objects(DATASET, DCAT3.hasCurrentVersion)) == {release}
+    assert set(description.triples((release, None, None))) == {
+        (release, RDF.type, DCAT.Dataset),
+        (release, DCTERMS.isVersionOf, DATASET),
+        (release, DCAT3.version, Literal(version)),
+        (release, DCTERMS.issued, modified),
+        (release, DCTERMS.conformsTo, URIRef(f"{BASE}context/{version}.jsonld")),
+    }
+    # owl:versionIRI is for ontologies (its domain is owl:Ontology), not for datasets
+    whole = Graph().parse(out / "dataset.nt", format="nt")
+    assert list(whole.subjects(OWL.versionIRI, None)) == []
+
+
+def test_the_context_is_also_published_at_the_path_of_its_release(out):
+    version = re.search(r'^version: "(.+)"$', (CONTENT / "publication.yaml").read_text(), re.M)[1]
+    assert (out / "context" / f"{version}.jsonld").read_bytes() == (
+        export.ONTOLOGY_DIR / "context.jsonld"
+    ).read_bytes()
+    assert (out / "context.jsonld").read_bytes() == (
+        out / "context" / f"{version}.jsonld"
+    ).read_bytes()
+    release = json.loads((out / "dataset" / f"{version}.jsonld").read_text())
+    assert release["conformsTo"] == [f"{BASE}context/{version}.jsonld"]
+    assert release["isVersionOf"] == BASE + "dataset"
 
 
 def test_void_statistics_count_the_dataset_as_published(out):

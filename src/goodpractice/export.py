@@ -1,10 +1,15 @@
 """Serialise the validated graph: the same graph always gives the same bytes.
 
-Every JSON-LD document is made the same way: a graph (the dataset, or the description of one
-resource) → N-Quads → pyld ``from_rdf`` → pyld ``frame`` with the published context → arrays
-sorted into the order of the source. Each is written twice: ``X.jsonld`` references the context
-by its published IRI (``CONTEXT_IRI``), ``X.embedded.jsonld`` carries the context inline, so a
-processor never needs the network.
+Every JSON-LD document is a JSON-LD 1.1 framing of a set of triples (the dataset, or one
+resource with its parts, their hash nodes and the blank nodes they link to) with the published
+context, arrays sorted into the order of the source. ``_DirectWriter`` writes the framed
+document straight from the triples; pyld's ``jsonld.frame`` with the same frame
+(``resource_frame``) is its oracle: the tests hold every document to it, and any value the
+direct writer has no rule for (a blank node, a datatype outside the context) is framed by pyld.
+Each document is written twice: ``X.jsonld`` references the context by its published IRI
+(``CONTEXT_IRI``), ``X.embedded.jsonld`` carries the context inline, so a processor never needs
+the network. RDF is written from plain tuples: N-Triples by rdflib's row writer, sorted;
+Turtle and RDF/XML by pyoxigraph from the sorted triples.
 """
 
 from __future__ import annotations
@@ -22,8 +27,14 @@ import pyoxigraph
 from pyld import jsonld
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, SKOS, VOID
+from rdflib.plugins.serializers.nt import _nt_row
 
 from .graph import GP, PREFIXES, new_graph
+
+try:  # optional: the same bytes as json.dumps, faster
+    import orjson as _orjson
+except ImportError:  # pragma: no cover - the standard library writes them then
+    _orjson = None
 
 # DCAT 3 versioning terms, which rdflib's closed DCAT namespace does not list yet.
 DCAT3 = Namespace(str(DCAT))
@@ -46,7 +57,8 @@ MEDIA_TYPES = {
     "csv": "text/csv",
     "json": "application/json",
 }
-IANA_MEDIA_TYPES = "http://www.iana.org/assignments/media-types/"
+# DCAT 3 names media types by their IANA registry IRIs, https and all.
+IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
 
 # A resource's document holds the resource and its parts, recursively: the memorandum holds its
 # introduction, sections, conclusion and glossary; a section its practices; a unit its footnotes.
@@ -58,7 +70,12 @@ PART_PROPERTIES = (
     GP.conclusion,
     DCTERMS.hasPart,
     DCAT.distribution,
+    DCAT3.hasVersion,
 )
+_PARTS = frozenset(PART_PROPERTIES)
+# Terms looked up once: rdflib resolves namespace attributes on every access.
+_TYPE, _POSITION, _ORDINAL = RDF.type, GP.position, GP.ordinal
+_DERIVED_FROM = PROV.wasDerivedFrom
 
 # (fragment of the distribution IRI, file, title, extension for the media type, conforms to)
 DISTRIBUTIONS = (
@@ -106,7 +123,7 @@ RDF_DUMPS = ("dataset.ttl", "dataset.nt", "dataset.rdf", "dataset.jsonld")
 LEADING_KEYS = ("@context", "id", "type", "notation", "label", "title", "ordinal", "position")
 TRAILING_KEYS = (
     "introduction", "footnotes", "citations", "hasTopConcept", "narrower", "conclusion",
-    "hasPart", "distribution",
+    "hasPart", "distribution", "hasVersion",
 )  # fmt: skip
 
 
@@ -123,13 +140,46 @@ def ontology_file(name: str) -> Path:
 
 
 def load_context() -> dict:
-    """The published context document: ``{"@context": {...}}``."""
-    return json.loads(ontology_file("context.jsonld").read_text(encoding="utf-8"))
+    """The published context document: ``{"@context": {...}}`` (a fresh copy each call)."""
+    return json.loads(_context_text())
 
 
-def load_schema() -> dict:
-    """The JSON Schema (2020-12) every JSON-LD document we write validates against."""
-    return json.loads(ontology_file(SCHEMA_FILE).read_text(encoding="utf-8"))
+def _context_text() -> str:
+    """The text of context.jsonld, read again only when the file has changed."""
+    path = ontology_file("context.jsonld")
+    stat = path.stat()
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    if _CONTEXT.get("key") != key:
+        text = path.read_text(encoding="utf-8")
+        _CONTEXT.clear()
+        _CONTEXT.update(key=key, text=text)
+    return _CONTEXT["text"]
+
+
+_CONTEXT: dict = {}
+
+
+DEFAULT_BASE_IRI = VOCABULARY_ROOT
+
+
+def load_schema(base_iri: str | None = None) -> dict:
+    """The JSON Schema (2020-12) every JSON-LD document we write validates against.
+
+    Node identifiers must be IRIs under the base IRI of the data; the published schema names
+    the default base, and a build with another base IRI writes it with its own."""
+    text = ontology_file(SCHEMA_FILE).read_text(encoding="utf-8")
+    schema = json.loads(text)
+    if base_iri and base_iri != DEFAULT_BASE_IRI:
+        pattern = schema["$defs"]["nodeId"]["pattern"]
+        schema["$defs"]["nodeId"]["pattern"] = pattern.replace(
+            _regex_literal(DEFAULT_BASE_IRI), _regex_literal(base_iri)
+        )
+    return schema
+
+
+def _regex_literal(text: str) -> str:
+    """``text`` as an ECMA-262 regular expression matching it literally."""
+    return re.sub(r"([\\^$.|?*+()\[\]{}])", r"\\\1", text)
 
 
 def offline_document_loader(url, options=None):
@@ -149,10 +199,13 @@ def offline_document_loader(url, options=None):
 # RDF serialisations
 
 
-def ntriples(graph: Graph) -> bytes:
-    """N-Triples, one triple a line, sorted: the canonical form every other format starts from."""
-    lines = graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
-    return ("\n".join(sorted(set(line for line in lines if line.strip()))) + "\n").encode("utf-8")
+def ntriples(graph) -> bytes:
+    """N-Triples, one triple a line, sorted: the canonical form every other format starts from.
+
+    ``graph`` is a graph or any iterable of triples; each line is what rdflib's N-Triples
+    writer writes for the triple, without building a graph first."""
+    lines = {_nt_row(triple) for triple in graph}
+    return "".join(sorted(lines)).encode("utf-8")
 
 
 def canonical(graph: Graph) -> Graph:
@@ -168,14 +221,25 @@ def turtle(graph: Graph) -> bytes:
     return fast_turtle(graph)
 
 
-def fast_turtle(triples) -> bytes:
+def fast_turtle(triples, converted: dict | None = None) -> bytes:
     """Turtle written by pyoxigraph from the sorted triples, so the bytes depend on the triples
     alone; rdflib's Turtle writer takes seven times as long, and there is a Turtle document per
-    resource."""
-    converted = sorted({_oxigraph_triple(t) for t in triples}, key=str)
-    used = "".join(str(t) for t in converted)
+    resource. ``converted`` caches each triple's pyoxigraph form and sort key across calls."""
+    if converted is None:
+        converted = {}
+    keyed = {}
+    for triple in triples:
+        entry = converted.get(triple)
+        if entry is None:
+            ox = _oxigraph_triple(triple)
+            entry = converted[triple] = (str(ox), ox)
+        keyed[entry[0]] = entry[1]
+    keys = sorted(keyed)
+    used = "".join(keys)
     prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items() if str(ns) in used}
-    return pyoxigraph.serialize(converted, format=pyoxigraph.RdfFormat.TURTLE, prefixes=prefixes)
+    return pyoxigraph.serialize(
+        [keyed[key] for key in keys], format=pyoxigraph.RdfFormat.TURTLE, prefixes=prefixes
+    )
 
 
 def _oxigraph_term(term):
@@ -194,11 +258,12 @@ def _oxigraph_triple(triple) -> pyoxigraph.Triple:
     return pyoxigraph.Triple(*(_oxigraph_term(term) for term in triple))
 
 
-def rdfxml(graph: Graph) -> bytes:
+def rdfxml(graph, nt: bytes | None = None) -> bytes:
     # rdflib's RDF/XML writers order namespaces and subjects by hash; pyoxigraph writes the
     # sorted triples in the order given, so the bytes depend on the graph alone.
-    triples = pyoxigraph.parse(ntriples(graph), format=pyoxigraph.RdfFormat.N_TRIPLES)
-    prefixes = {prefix: str(ns) for prefix, ns in sorted(graph.namespaces()) if prefix}
+    triples = pyoxigraph.parse(nt or ntriples(graph), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    namespaces = graph.namespaces() if isinstance(graph, Graph) else new_graph().namespaces()
+    prefixes = {prefix: str(ns) for prefix, ns in sorted(namespaces) if prefix}
     return pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.RDF_XML, prefixes=prefixes)
 
 
@@ -228,7 +293,34 @@ def _pyld_term(term) -> dict:
 
 
 def dumps(document) -> bytes:
+    """JSON, UTF-8, indented by two spaces, keys in the order given, a final newline.
+
+    orjson, where installed, writes the same bytes as the standard library (a test holds them
+    to it) several times faster; without it the standard library does."""
+    if _orjson is not None:
+        try:
+            return _orjson.dumps(document, option=_orjson.OPT_INDENT_2) + b"\n"
+        except TypeError:  # a value orjson does not take (an integer beyond 64 bits)
+            pass
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def with_embedded_context(data: bytes) -> bytes:
+    """The document of ``data`` (written by dumps, its context referenced by CONTEXT_IRI) with
+    the context written inline instead: the same bytes as dumps of the embedded document,
+    without encoding the document a second time."""
+    reference = b'{\n  "@context": ' + json.dumps(CONTEXT_IRI).encode("utf-8")
+    if not data.startswith(reference):
+        raise ValueError("not a document written by dumps with its context by reference")
+    return _embedded_context_prefix() + data[len(reference) :]
+
+
+def _embedded_context_prefix() -> bytes:
+    key = _context_text()
+    if _CONTEXT.get("prefix_key") != key:
+        text = dumps({"@context": json.loads(key)["@context"]})
+        _CONTEXT.update(prefix_key=key, prefix=text[: text.rstrip().rindex(b"\n")])
+    return _CONTEXT["prefix"]  # the document up to the closing brace of the context
 
 
 # --------------------------------------------------------------------------------------------
@@ -253,61 +345,98 @@ def version_iri(graph: Graph) -> URIRef:
     return URIRef(f"{dataset}/{graph.value(dataset, OWL.versionInfo)}")
 
 
-def published_graph(graph: Graph) -> Graph:
-    """The graph with its dataset description: DCAT distributions, release and VoID statistics.
+def versioned_context_path(graph: Graph) -> str:
+    """Where the context of this release is published too: ``context/0.1.0.jsonld``, a copy
+    that never changes once released, while ``context.jsonld`` follows the latest release."""
+    return f"context/{graph.value(dataset_iri(graph), OWL.versionInfo)}.jsonld"
 
-    The statistics count the returned graph itself (it is what dataset.nt holds), so they are
-    computed once every other triple is in place. Idempotent.
+
+def versioned_context_iri(graph: Graph) -> str:
+    return VOCABULARY_ROOT + versioned_context_path(graph)
+
+
+def published_graph(graph: Graph) -> Graph:
+    """The graph with its dataset description: DCAT distributions, release and VoID statistics
+    (the triples of dataset.nt, as an rdflib graph). Idempotent."""
+    if (dataset_iri(graph), DCAT.distribution, None) in graph:
+        return graph
+    return _index_for(graph).graph
+
+
+def published_triples(graph: Graph) -> list[tuple]:
+    """The triples of the published dataset: the graph, its blank nodes labelled canonically,
+    and the dataset description: DCAT distributions, the release, VoID statistics.
+
+    The statistics count the published triples themselves (what dataset.nt holds), so they
+    are computed once every other triple is in place. Plain tuples: copying a large rdflib
+    graph costs more than everything the exports then do with it.
     """
     dataset = dataset_iri(graph)
+    triples = _with_canonical_blank_nodes(graph)
     if (dataset, DCAT.distribution, None) in graph:
-        return graph
+        return triples
     base = base_iri_of(graph)
-    published = new_graph()
-    for triple in graph:
-        published.add(triple)
+    added = []
     license_ = graph.value(dataset, DCTERMS.license)
     for fragment, filename, title, extension, conforms_to in DISTRIBUTIONS:
         node = URIRef(f"{dataset}#{fragment}")
-        published.add((dataset, DCAT.distribution, node))
-        published.add((node, RDF.type, DCAT.Distribution))
-        published.add((node, DCTERMS.title, Literal(title, lang="en")))
-        published.add((node, DCAT.mediaType, URIRef(IANA_MEDIA_TYPES + MEDIA_TYPES[extension])))
-        published.add((node, DCAT.downloadURL, URIRef(base + filename)))
-        published.add((node, DCAT.accessURL, URIRef(base + filename)))
+        added.append((dataset, DCAT.distribution, node))
+        added.append((node, RDF.type, DCAT.Distribution))
+        added.append((node, DCTERMS.title, Literal(title, lang="en")))
+        added.append((node, DCAT.mediaType, URIRef(IANA_MEDIA_TYPES + MEDIA_TYPES[extension])))
+        added.append((node, DCAT.downloadURL, URIRef(base + filename)))
+        added.append((node, DCAT.accessURL, URIRef(base + filename)))
         if license_ is not None:
-            published.add((node, DCTERMS.license, license_))
+            added.append((node, DCTERMS.license, license_))
         if conforms_to:
-            published.add((node, DCTERMS.conformsTo, URIRef(conforms_to)))
+            added.append((node, DCTERMS.conformsTo, URIRef(conforms_to)))
         if filename in RDF_DUMPS:
-            published.add((dataset, VOID.dataDump, URIRef(base + filename)))
+            added.append((dataset, VOID.dataDump, URIRef(base + filename)))
+    # The release (DCAT 3 versioning): a dataset of its own, a version of the dataset, dated by
+    # the dataset's last change, and tied to the context published for it.
     release = version_iri(graph)
-    published.add((dataset, OWL.versionIRI, release))
-    published.add((dataset, DCAT3.hasCurrentVersion, release))
-    published.add((dataset, DCAT3.hasVersion, release))
-    published.add((release, DCAT3.isVersionOf, dataset))
-    published.add((release, DCAT3.version, graph.value(dataset, OWL.versionInfo)))
-    for vocabulary in _vocabularies(published):
-        published.add((dataset, VOID.vocabulary, URIRef(vocabulary)))
-
+    added.append((dataset, DCAT3.hasCurrentVersion, release))
+    added.append((dataset, DCAT3.hasVersion, release))
+    added.append((release, RDF.type, DCAT.Dataset))
+    added.append((release, DCTERMS.isVersionOf, dataset))
+    added.append((release, DCAT3.version, graph.value(dataset, OWL.versionInfo)))
+    release_date = graph.value(dataset, DCTERMS.modified) or graph.value(dataset, DCTERMS.issued)
+    if release_date is not None:
+        added.append((release, DCTERMS.issued, release_date))
+    added.append((release, DCTERMS.conformsTo, URIRef(versioned_context_iri(graph))))
+    unique = dict.fromkeys(triples)
+    unique.update(dict.fromkeys(added))
+    predicates = {p for _s, p, _o in unique}
+    classes = {o for _s, p, o in unique if p == RDF.type}
+    for vocabulary in _vocabularies(predicates | classes):
+        unique[(dataset, VOID.vocabulary, URIRef(vocabulary))] = None
     statistics = (VOID.triples, VOID.classes, VOID.properties, VOID.distinctSubjects)
-    for prop in statistics:  # placeholders first: replacing a value keeps every count the same
-        published.add((dataset, prop, Literal(0)))
+    predicates = {p for _s, p, _o in unique} | set(statistics)
     counts = {
-        VOID.triples: len(published),
-        VOID.classes: len(set(published.objects(None, RDF.type))),
-        VOID.properties: len(set(published.predicates())),
-        VOID.distinctSubjects: len(set(published.subjects())),
+        VOID.triples: len(unique) + len(statistics),
+        VOID.classes: len({o for _s, p, o in unique if p == RDF.type}),
+        VOID.properties: len(predicates),
+        VOID.distinctSubjects: len({s for s, _p, _o in unique}),
     }
     for prop in statistics:
-        published.set((dataset, prop, Literal(counts[prop])))
-    return published
+        unique[(dataset, prop, Literal(counts[prop]))] = None
+    return list(unique)
 
 
-def _vocabularies(graph: Graph) -> list[str]:
-    """The namespaces of every property and class the data uses."""
+def _with_canonical_blank_nodes(graph: Graph):
+    """The triples, blank nodes labelled from the graph alone (rdflib's canonical labelling),
+    so that every serialisation of a graph with blank nodes is the same from build to build."""
+    triples = list(graph)
+    if not any(isinstance(s, BNode) or isinstance(o, BNode) for s, _p, o in triples):
+        return triples
+    from rdflib.compare import to_canonical_graph
+
+    return list(to_canonical_graph(graph))
+
+
+def _vocabularies(used: set) -> list[str]:
+    """The namespaces of the properties and classes used."""
     namespaces = sorted((str(ns) for ns in PREFIXES.values()), key=len, reverse=True)
-    used = set(graph.predicates()) | set(graph.objects(None, RDF.type))
     found = set()
     for term in used:
         for namespace in namespaces:
@@ -332,11 +461,15 @@ def resource_iris(graph: Graph, base_iri: str) -> list[URIRef]:
     """Every resource that gets a document of its own: each subject under the base IRI, except
     hash IRIs (they live in the document before the '#') and the dataset, whose document is
     the whole dataset (dataset.ttl, dataset.jsonld, …)."""
-    dataset = dataset_iri(graph)
+    return _resource_iris(_index_for(graph), base_iri)
+
+
+def _resource_iris(index: _Index, base_iri: str) -> list[URIRef]:
+    dataset = index.dataset
     return sorted(
         {
             s
-            for s in graph.subjects()
+            for s in index.triples
             if isinstance(s, URIRef)
             and str(s).startswith(base_iri)
             and "#" not in s
@@ -347,29 +480,62 @@ def resource_iris(graph: Graph, base_iri: str) -> list[URIRef]:
 
 
 class _Index:
-    """Lookups over one graph that every resource document needs."""
+    """Lookups over the published triples that every resource document needs."""
 
-    def __init__(self, graph: Graph):
-        self.graph = graph
-        self.source_size = len(graph)
+    def __init__(self, triples: list[tuple]):
+        self.all = triples
+        self.source_size = len(triples)
         self.triples = defaultdict(list)
         self.hash_nodes = defaultdict(list)
-        for s, p, o in graph:
-            self.triples[s].append((s, p, o))
+        self.has_blank_nodes = False
+        self.converted: dict = {}  # triple → (sort key, pyoxigraph triple), for fast_turtle
+        self._graph: Graph | None = None
+        for triple in triples:
+            self.triples[triple[0]].append(triple)
+            if isinstance(triple[2], BNode):
+                self.has_blank_nodes = True
         for s in self.triples:
             if isinstance(s, URIRef) and "#" in s:
                 self.hash_nodes[URIRef(s.split("#", 1)[0])].append(s)
-        self.order = {str(s): _order_key(graph, s) for s in self.triples}
-        self.is_part = {o for p in PART_PROPERTIES for o in graph.objects(None, p)}
+        self.order = {str(s): self.order_key(s) for s in self.triples}
+        datasets = {s for s, p, o in triples if p == RDF.type and o == DCAT.Dataset}
+        spaces = {s for s in datasets if self.objects(s, VOID.uriSpace)}
+        self.dataset = min(spaces) if spaces else None
+        self.is_part = {o for _s, p, o in triples if p in _PARTS}
+
+    @property
+    def graph(self) -> Graph:
+        """The published triples as an rdflib graph, built on first use."""
+        if self._graph is None:
+            graph = new_graph()
+            graph.addN((s, p, o, graph) for s, p, o in self.all)
+            self._graph = graph
+        return self._graph
+
+    def objects(self, node, predicate) -> list:
+        return [o for _s, p, o in self.triples.get(node, ()) if p == predicate]
+
+    def value(self, node, predicate):
+        values = self.objects(node, predicate)
+        return min(values) if values else None
+
+    def order_key(self, node) -> tuple:
+        position, ordinal = self.value(node, _POSITION), self.value(node, _ORDINAL)
+        return _order_tuple(position, ordinal, node)
 
     def parts(self, node: URIRef) -> list[URIRef]:
         return sorted(
-            {o for p in PART_PROPERTIES for o in self.graph.objects(node, p) if o in self.triples}
+            {o for _s, p, o in self.triples.get(node, ()) if p in _PARTS and o in self.triples}
         )
 
-    def members(self, root: URIRef) -> list[URIRef]:
-        """The root, its parts recursively, and the hash nodes of each."""
-        seen: dict[URIRef, None] = {}
+    def derived_from(self, citation, node) -> bool:
+        return (citation, _DERIVED_FROM, node) in self.triples.get(citation, ())
+
+    def members(self, root: URIRef) -> list:
+        """The root, its parts recursively, the hash nodes of each, and the blank nodes any of
+        them links to (with theirs): a blank node has no document of its own, so it lives in
+        the document of every resource that links to it."""
+        seen: dict = {}
         stack = [root]
         while stack:
             node = stack.pop()
@@ -378,6 +544,7 @@ class _Index:
             seen[node] = None
             stack += self.hash_nodes.get(node, [])
             stack += self.parts(node)
+            stack += [o for _s, _p, o in self.triples.get(node, ()) if isinstance(o, BNode)]
         return list(seen)
 
     def member_triples(self, root: URIRef) -> list[tuple]:
@@ -394,18 +561,22 @@ class _Index:
         and leaving every other link a reference."""
         return self._node_frame(root, {"@id": [str(root)]}, set())
 
-    def _node_frame(self, node: URIRef, frame: dict, seen: set) -> dict:
+    def _node_frame(self, node, frame: dict, seen: set) -> dict:
         seen = seen | {node}
-        for p, o in sorted(self.graph.predicate_objects(node)):
-            if p == RDF.type or not isinstance(o, URIRef):
+        for p, o in sorted((p, o) for _s, p, o in self.triples.get(node, ())):
+            if p == RDF.type or isinstance(o, Literal):
                 continue
-            if p in PART_PROPERTIES and o in self.triples and o not in seen:
+            if isinstance(o, BNode) and o not in seen:  # embedded wherever it is linked from
+                child = frame.setdefault(str(p), {})
+                child["@embed"] = "@always"
+                self._node_frame(o, child, seen)
+            elif p in _PARTS and o in self.triples and o not in seen:
                 child = frame.setdefault(str(p), {"@id": {}, "@embed": "@always"})
                 self._node_frame(o, child, seen)
             else:
                 frame.setdefault(str(p), {"@embed": "@never"})
         for citation in self.hash_nodes.get(node, []):
-            if (citation, PROV.wasDerivedFrom, node) in self.graph:
+            if self.derived_from(citation, node):
                 reverse = frame.setdefault("@reverse", {})
                 child = reverse.setdefault(
                     str(PROV.wasDerivedFrom), {"@id": {}, "@embed": "@always"}
@@ -417,8 +588,10 @@ class _Index:
 def _order_key(graph: Graph, node) -> tuple:
     """Source order: gp:position (units), then gp:ordinal (numbers), then the IRI, digits as
     numbers (gp2 before gp10)."""
-    position = graph.value(node, GP.position)
-    ordinal = graph.value(node, GP.ordinal)
+    return _order_tuple(graph.value(node, GP.position), graph.value(node, GP.ordinal), node)
+
+
+def _order_tuple(position, ordinal, node) -> tuple:
     return (
         int(position) if position is not None else 10**9,
         int(ordinal) if ordinal is not None else 10**9,
@@ -495,7 +668,9 @@ def _index_for(graph: Graph) -> _Index:
     costs one document, not one graph; rebuilt if the graph has changed size."""
     index = _INDEXES.get(graph)
     if index is None or index.source_size != len(graph):
-        index = _Index(published_graph(graph))
+        index = _Index(published_triples(graph))
+        if (dataset_iri(graph), DCAT.distribution, None) in graph:
+            index._graph = graph  # already the published graph
         index.source_size = len(graph)
         _INDEXES[graph] = index
     return index
@@ -571,16 +746,16 @@ class _DirectWriter:
         output: dict = {"id": str(node)}
         values: dict[str, list] = defaultdict(list)
         for _s, p, o in index.triples.get(node, []):
-            if p == RDF.type:
+            if p == _TYPE:
                 values["type"].append(self.name(o))
                 continue
             term, kind, _is_set = self.term(p)
-            if p in PART_PROPERTIES and o in index.triples and o not in seen:
+            if p in _PARTS and o in index.triples and o not in seen:
                 values[term].append(self.nest(index, o, seen))
             else:
                 values[term].append(self.value(o, kind))
         for citation in index.hash_nodes.get(node, []):
-            if (citation, PROV.wasDerivedFrom, node) in index.graph:
+            if index.derived_from(citation, node):
                 term, _is_set = self.reverse.get(str(PROV.wasDerivedFrom), (None, False))
                 if term is None:
                     raise _NeedsPyld("no reverse term for prov:wasDerivedFrom")
@@ -595,7 +770,7 @@ class _DirectWriter:
         output: dict = {"id": str(node)}
         values: dict[str, list] = defaultdict(list)
         for _s, p, o in index.triples.get(node, []):
-            if p == RDF.type:
+            if p == _TYPE:
                 values["type"].append(self.name(o))
             else:
                 term, kind, _is_set = self.term(p)
@@ -658,10 +833,9 @@ XSD_DOUBLE = URIRef("http://www.w3.org/2001/XMLSchema#double")
 
 
 def _writer() -> _DirectWriter:
-    context = load_context()["@context"]
-    key = json.dumps(context, sort_keys=True)
+    key = _context_text()
     if _WRITERS.get("key") != key:
-        _WRITERS.update(key=key, writer=_DirectWriter(context))
+        _WRITERS.update(key=key, writer=_DirectWriter(json.loads(key)["@context"]))
     return _WRITERS["writer"]
 
 
@@ -682,24 +856,34 @@ def resource_files(graph: Graph, base_iri: str) -> dict[str, bytes]:
     """One document per resource at the path of its IRI: ``rabat-washington/gp10.jsonld``
     (context by IRI), ``.embedded.jsonld`` (context inline) and ``.ttl``, same triples in each."""
     index = _index_for(graph)
-    context = load_context()["@context"]
-    resources_ = resource_iris(index.graph, base_iri)
-    documents: dict[str, dict] = {}
-    # A part's document is the part as nested in its whole's document (the frame nests the same
-    # triples the same way), so each whole is framed once and its parts are cut out of it.
-    for node in sorted(resources_, key=lambda n: n in index.is_part):
-        if str(node) not in documents:
-            document = _resource_document(index, node, embed_context=False)
-            documents[str(node)] = document
-            for nested in _nested_nodes(document):
-                documents.setdefault(nested["id"], {"@context": CONTEXT_IRI, **nested})
+    resources_ = _resource_iris(index, base_iri)
+    wanted = set(resources_)
     files: dict[str, bytes] = {}
-    for node in resources_:
+
+    def write(node, document: dict) -> None:
         path = resource_path(str(node), base_iri)
-        document = _ordered_keys(documents[str(node)])
-        files[f"{path}.jsonld"] = dumps(document)
-        files[f"{path}.embedded.jsonld"] = dumps({**document, "@context": context})
-        files[f"{path}.ttl"] = fast_turtle(index.member_triples(node))
+        data = dumps(_ordered_keys(document))
+        files[f"{path}.jsonld"] = data
+        files[f"{path}.embedded.jsonld"] = with_embedded_context(data)
+        files[f"{path}.ttl"] = fast_turtle(index.member_triples(node), index.converted)
+        wanted.discard(node)
+
+    # A part's document is the part as nested in its whole's document (the frame nests the same
+    # triples the same way), so each whole is framed once and its parts are cut out of it, and
+    # written at once: one whole's documents are in memory at a time. Not with blank nodes:
+    # framing labels a blank node only if the document links to it twice, and that depends on
+    # the document, so each resource is framed on its own.
+    for node in sorted(resources_, key=lambda n: n in index.is_part):
+        if node not in wanted:
+            continue
+        document = _resource_document(index, node, embed_context=False)
+        write(node, document)
+        if index.has_blank_nodes:
+            continue
+        for nested in _nested_nodes(document):
+            part = URIRef(nested["id"])
+            if part in wanted:
+                write(part, {"@context": CONTEXT_IRI, **nested})
     return files
 
 
@@ -721,7 +905,7 @@ def dataset_document(graph: Graph, *, embed_context: bool = False) -> dict:
         nodes = [writer.flat(index, node) for node in index.triples]
         document = _tidy({"@context": CONTEXT_IRI, "@graph": nodes}, index.order)
     except _NeedsPyld:
-        document = frame_document(to_expanded(graph), {}, index.order)
+        document = frame_document(to_expanded(index.all), {}, index.order)
     if embed_context:
         document["@context"] = load_context()["@context"]
     return document
@@ -824,30 +1008,33 @@ def citations_csv(graph: Graph) -> bytes:
 def dataset_files(graph: Graph) -> dict[str, bytes]:
     """Every export by relative path: the whole dataset in each format, its description, CSV,
     the schema files, and one document per resource at the path of its IRI."""
-    published = published_graph(graph)
-    context = load_context()
-    whole = dataset_document(published)
-    description = description_graph(published)
-    description_document = resource_document(published, str(dataset_iri(published)))
+    index = _index_for(graph)
+    dataset = index.dataset
+    base = base_iri_of(graph)
+    whole = dumps(dataset_document(graph))
+    description = index.member_triples(dataset)
+    description_document = dumps(_resource_document(index, dataset, embed_context=False))
+    nt = ntriples(index.all)
+    context = ontology_file("context.jsonld").read_bytes()
     files = {
-        "dataset.ttl": turtle(published),
-        "dataset.nt": ntriples(published),
-        "dataset.rdf": rdfxml(published),
-        "dataset.jsonld": dumps(whole),
-        "dataset.embedded.jsonld": dumps({**whole, "@context": context["@context"]}),
-        "dataset-description.ttl": turtle(description),
-        "dataset-description.jsonld": dumps(description_document),
-        "dataset-description.embedded.jsonld": dumps(
-            {**description_document, "@context": context["@context"]}
-        ),
-        "practices.csv": practices_csv(published),
-        "citations.csv": citations_csv(published),
+        "dataset.ttl": fast_turtle(index.all, index.converted),
+        "dataset.nt": nt,
+        "dataset.rdf": rdfxml(index.all, nt),
+        "dataset.jsonld": whole,
+        "dataset.embedded.jsonld": with_embedded_context(whole),
+        "dataset-description.ttl": fast_turtle(description, index.converted),
+        "dataset-description.jsonld": description_document,
+        "dataset-description.embedded.jsonld": with_embedded_context(description_document),
+        "practices.csv": practices_csv(graph),
+        "citations.csv": citations_csv(graph),
         "ontology.ttl": ontology_file("ontology.ttl").read_bytes(),
         "shapes.ttl": ontology_file("shapes.ttl").read_bytes(),
-        "context.jsonld": ontology_file("context.jsonld").read_bytes(),
-        SCHEMA_FILE: ontology_file(SCHEMA_FILE).read_bytes(),
+        "context.jsonld": context,
+        versioned_context_path(graph): context,
+        SCHEMA_FILE: dumps(load_schema(base)),
     }
-    resources_ = resource_files(published, base_iri_of(published))
+    resources_ = resource_files(graph, base)
+    index.converted.clear()  # the Turtle cache: the site's pages do not need it
     clashes = sorted(set(files) & set(resources_))
     if clashes:
         raise ValueError(f"resource documents would overwrite dataset files: {clashes}")
