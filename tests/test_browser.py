@@ -154,7 +154,10 @@ def test_a_reader_follows_gp10_to_resolution_2396_and_back(reader, server):
     page.wait_for_url("**/un/s-res-2396-2017/")
     assert page.locator("h1").first.inner_text() == "Security Council resolution 2396 (2017)"
     cited_by = page.locator("ul.gp-cited-by")
-    assert "United Nations Security Council Resolution 2396 calls upon" in cited_by.inner_text()
+    # the sentence of footnote 15 that cites it, with the citing words marked
+    marked = cited_by.locator("mark").first
+    assert marked.inner_text() == "United Nations Security Council Resolution 2396 calls upon"
+    assert "Member States to improve domestic information sharing" in cited_by.inner_text()
     cited_by.get_by_role("link", name="Good Practice 10:", exact=False).click()
     page.wait_for_url("**/rabat-washington/gp10/")
     assert not reader.problems, reader.problems
@@ -166,6 +169,10 @@ def test_a_reader_follows_gp10_to_resolution_2396_and_back(reader, server):
         ("dismantling stovepipes", "rabat-washington/gp10/"),
         ("regular background briefings", "rabat-washington/gp17/"),
         ("Establish and explore motivations", "rabat-washington/gp1/"),
+        # a word followed by a comma and a quote in the title ("formers,")
+        ("formers", "rabat-washington/gp7/"),
+        # words of a title that other pages list (neighbours, contents): the practice first
+        ("best-placed to affect change", "rabat-washington/gp7/"),
     ],
 )
 def test_search_finds_a_practice_by_words_of_its_text(reader, server, phrase, expected):
@@ -181,6 +188,9 @@ def test_search_finds_a_practice_by_words_of_its_text(reader, server, phrase, ex
     page.locator("input.md-search__input").press_sequentially(phrase, delay=20)
     first = page.locator(".md-search-result__item a").first
     first.wait_for(timeout=15000)
+    # The first result is the practice itself, not a page that lists its title.
+    href = first.get_attribute("href")
+    assert urlsplit(href).path.endswith(expected), href
     first.click()
     page.wait_for_url(f"**/{expected}**")
     assert urlsplit(page.url).path.endswith(expected)
@@ -210,3 +220,33 @@ def test_no_serious_accessibility_finding_on_a_page_of_every_kind(reader, server
                     f"{kind} ({path}): {violation['id']} [{violation['impact']}] {violation['help']} {targets}"
                 )
     assert not findings, "\n".join(findings)
+
+
+def test_the_citation_matrix_reads_on_a_phone(browser, server):
+    """At 390 px the table scrolls inside its frame, the cited names staying in view."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        page.goto(server + "matrix/rabat-washington/")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        wrap = page.locator(".gp-matrix-wrap")
+        assert wrap.evaluate("w => w.scrollWidth > w.clientWidth")  # it has to scroll
+        row_header = page.locator(".gp-matrix tbody th").first
+        before = row_header.bounding_box()
+        wrap.evaluate("w => { w.scrollLeft = w.scrollWidth; }")
+        after = row_header.bounding_box()
+        assert abs(after["x"] - before["x"]) < 1 and after["x"] >= 0  # sticky
+        assert before["width"] >= 100  # the names stay readable
+        columns = page.locator(".gp-matrix thead th[scope=col] a").all_inner_texts()
+        assert [c for c in columns if c.startswith("GP")] == [f"GP{n}" for n in range(1, 20)]
+    finally:
+        context.close()
+
+
+def test_the_data_model_page_has_no_duplicate_landmark(reader, server):
+    from axe_playwright_python.sync_playwright import Axe
+
+    reader.page.goto(server + "def/")
+    results = Axe().run(reader.page)
+    ids = [v["id"] for v in results.response["violations"]]
+    assert "landmark-unique" not in ids, ids

@@ -4,6 +4,8 @@ process, content negotiation on resource IRIs, and the site rebuilt when the con
 from __future__ import annotations
 
 import json
+import os
+import re
 import shutil
 import socket
 import subprocess
@@ -22,6 +24,7 @@ from goodpractice.serve import negotiate
 from .conftest import CONTENT, MEMO
 
 GP10 = "/rabat-washington/gp10"
+TURTLE_ACCEPT = "text/turtle"
 RESOLUTION = "/un/s-res-2396-2017/"
 
 
@@ -214,3 +217,52 @@ def test_the_site_is_rebuilt_when_the_content_changes(served):
     finally:
         documents.write_text(original, encoding="utf-8")
     assert wait_for(lambda: old.encode() in get(url + RESOLUTION)[2]), "the page did not come back"
+
+
+def test_the_site_is_also_served_under_the_base_path(served):
+    url, _, _ = served
+    status, headers, body, _ = get(url + "/gctf-good-practices" + GP10, TURTLE_ACCEPT, follow=False)
+    assert status == 200 and headers["Content-Type"].startswith("text/turtle")
+    assert headers["Content-Location"] == "/gctf-good-practices" + GP10 + ".ttl"
+    status, headers, _, _ = get(url + "/gctf-good-practices" + GP10, "text/html", follow=False)
+    assert status == 303 and headers["Location"] == "/gctf-good-practices" + GP10 + "/"
+    # The 404 page links to the assets under the base path, and they are there.
+    status, _, body, _ = get(url + "/gctf-good-practices/no/such/page/")
+    assert status == 404
+    stylesheets = re.findall(
+        r'href="(/gctf-good-practices/assets/stylesheets/[^"]+)"', body.decode()
+    )
+    assert stylesheets
+    for stylesheet in stylesheets:
+        assert get(url + stylesheet)[0] == 200
+
+
+def test_pages_served_while_watching_reload_after_a_rebuild(served):
+    url, _, _ = served
+    _, _, body, _ = get(url + GP10 + "/")
+    assert b'<script src="/__goodpractice/reload.js"></script></body>' in body
+    status, headers, script, _ = get(url + "/__goodpractice/reload.js")
+    assert status == 200 and b"location.reload()" in script
+    status, _, generation, _ = get(url + "/__goodpractice/generation")
+    assert status == 200 and generation.isdigit()
+
+
+def test_the_built_site_has_no_reload_script(served):
+    _, root, _ = served
+    page = (root / "site" / "rabat-washington" / "gp10" / "index.html").read_bytes()
+    assert b"__goodpractice" not in page
+
+
+def test_a_change_to_the_prose_pages_is_rebuilt_and_bumps_the_generation(served):
+    url, _, _ = served
+    from goodpractice.site import docs_folder
+
+    before = int(get(url + "/__goodpractice/generation")[2])
+    prose = docs_folder() / "editing.md"
+    original = prose.read_bytes()
+    stamp = time.time_ns()
+    os.utime(prose, ns=(stamp, stamp + 10**9))  # a touch: the watcher sees a change
+    try:
+        assert wait_for(lambda: int(get(url + "/__goodpractice/generation")[2]) > before)
+    finally:
+        assert prose.read_bytes() == original

@@ -103,11 +103,6 @@ def test_memoranda_added_beside_the_real_one_get_their_pages(runner, tmp_path, m
             assert (tmp_path / "site" / page / "index.html").is_file(), page
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the site's prose pages (docs/citations.md) link to rabat-washington pages by name, "
-    "so a content folder without that memorandum has broken links and the site build stops",
-)
 def test_the_cli_builds_the_site_of_a_corpus_without_the_real_memorandum(
     corpus, runner, tmp_path, monkeypatch
 ):

@@ -9,11 +9,16 @@ serve it, rebuilt whenever a content file changes.
   them, the answer is ``406 Not Acceptable`` with the list of what is available.
 - ``/rabat-washington/gp10.ttl`` (``.jsonld``, ``.nt``) is the file itself.
 - Every other path is served as a static file; a missing one gets the site's 404 page.
+- The site answers both at ``/`` and under the base IRI's path (``/gctf-good-practices/``, read
+  from the site's .htaccess), as it will once deployed there.
+- While it watches for changes, every HTML page it serves gets a small script (never part of
+  the built site) that reloads the page after a rebuild.
 """
 
 from __future__ import annotations
 
 import html
+import re
 import sys
 import threading
 import time
@@ -99,13 +104,51 @@ def negotiate(header: str | None, available: list[str]) -> str | None:
     return max(scored)[2] if scored else None
 
 
+RELOAD_PATH = "/__goodpractice/reload.js"
+GENERATION_PATH = "/__goodpractice/generation"
+# Polls the build generation and reloads the page when it changes (only under `serve`).
+RELOAD_SCRIPT = b"""\
+(() => {
+  let seen = null;
+  const check = () => fetch("/__goodpractice/generation", {cache: "no-store"})
+    .then(r => r.text())
+    .then(g => { if (seen !== null && g !== seen) location.reload(); seen = g; })
+    .catch(() => {})
+    .finally(() => setTimeout(check, 700));
+  check();
+})();
+"""
+
+
+class Generation:
+    """How many times the site has been rebuilt since serve started."""
+
+    def __init__(self):
+        self.value = 0
+
+    def bump(self) -> None:
+        self.value += 1
+
+
+def site_base_path(site: Path) -> str:
+    """The base IRI's path, as the build wrote it into the site's .htaccess ("/" if none)."""
+    try:
+        text = (Path(site) / ".htaccess").read_text(encoding="utf-8")
+    except OSError:
+        return "/"
+    match = re.search(r"^RewriteBase\s+(\S+)", text, re.M)
+    return match.group(1) if match else "/"
+
+
 class Handler(SimpleHTTPRequestHandler):
     """Static files of the site, with content negotiation on resource IRIs."""
 
     quiet = True
+    generation: Generation | None = None  # set when serve watches for changes
 
     def __init__(self, *args, site: Path, **kwargs):
         self.site = Path(site)
+        self.prefix = "/"
         super().__init__(*args, directory=str(site), **kwargs)
 
     def log_message(self, format, *args):  # noqa: A002 (the name the base class uses)
@@ -134,7 +177,19 @@ class Handler(SimpleHTTPRequestHandler):
 
     def respond(self, body: bool) -> None:
         path = unquote(urlsplit(self.path).path)
-        relative = path.lstrip("/")
+        if self.generation is not None and path in (RELOAD_PATH, GENERATION_PATH):
+            self.live_reload(path, body)
+            return
+        self.prefix = "/"
+        base = site_base_path(self.site)
+        if base != "/" and (path + "/").startswith(base):
+            self.prefix = base
+            relative = path[len(base) :] if len(path) >= len(base) else ""
+            if path + "/" == base:  # the base path without its slash
+                self.redirect(base, HTTPStatus.MOVED_PERMANENTLY)
+                return
+        else:
+            relative = path.lstrip("/")
         if ".." in Path(relative).parts:
             self.not_found(body)
             return
@@ -180,7 +235,7 @@ class Handler(SimpleHTTPRequestHandler):
             self.guess_type(str(file)),
             body,
             vary=True,
-            location="/" + file.relative_to(self.site).as_posix(),
+            location=self.prefix + file.relative_to(self.site).as_posix(),
         )
 
     def send_file(
@@ -197,6 +252,8 @@ class Handler(SimpleHTTPRequestHandler):
         except OSError:  # the site was replaced between the check and the read
             self.not_found(body)
             return
+        if self.generation is not None and content_type.startswith("text/html"):
+            data = with_reload_script(data)
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
@@ -204,6 +261,18 @@ class Handler(SimpleHTTPRequestHandler):
             self.send_header("Vary", "Accept")
         if location:
             self.send_header("Content-Location", location)
+        self.end_headers()
+        if body:
+            self.wfile.write(data)
+
+    def live_reload(self, path: str, body: bool) -> None:
+        if path == RELOAD_PATH:
+            data, content_type = RELOAD_SCRIPT, "application/javascript"
+        else:
+            data, content_type = str(self.generation.value).encode(), "text/plain"
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         if body:
             self.wfile.write(data)
@@ -237,6 +306,8 @@ class Handler(SimpleHTTPRequestHandler):
     def not_found(self, body: bool = True) -> None:
         page = self.site / "404.html"
         data = page.read_bytes() if page.is_file() else b"<!doctype html><title>Not found</title>"
+        if self.generation is not None:
+            data = with_reload_script(data)
         self.send_response(HTTPStatus.NOT_FOUND)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(data)))
@@ -245,11 +316,22 @@ class Handler(SimpleHTTPRequestHandler):
             self.wfile.write(data)
 
 
+def with_reload_script(data: bytes) -> bytes:
+    tag = f'<script src="{RELOAD_PATH}"></script>'.encode()
+    at = data.rfind(b"</body>")
+    return data[:at] + tag + data[at:] if at >= 0 else data + tag
+
+
 def make_server(
-    site_dir: Path, host: str = "127.0.0.1", port: int = 8000, quiet: bool = True
+    site_dir: Path,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    quiet: bool = True,
+    generation: Generation | None = None,
 ) -> ThreadingHTTPServer:
     handler = partial(Handler, site=Path(site_dir).resolve())
     Handler.quiet = quiet
+    Handler.generation = generation
     server = ThreadingHTTPServer((host, port), handler)
     server.daemon_threads = True
     return server
@@ -284,7 +366,11 @@ class Watcher(threading.Thread):
         self.state = self.snapshot()
 
     def snapshot(self) -> tuple:
-        return tuple(snapshot(f) for f in self.folders if f.exists())
+        return tuple(
+            snapshot(f) if f.is_dir() else ((str(f), f.stat().st_mtime_ns, f.stat().st_size),)
+            for f in self.folders
+            if f.exists()
+        )
 
     def run(self) -> None:
         while not self.stopped.wait(self.interval):
@@ -347,11 +433,21 @@ def serve(
     quiet: bool = True,
 ) -> None:
     """Serve ``site_dir`` until interrupted, rebuilding when a file under ``watch`` changes."""
-    server = make_server(site_dir, host, port, quiet)
+    generation = Generation() if watch and rebuild is not None else None
+    server = make_server(site_dir, host, port, quiet, generation)
     actual_host, actual_port = server.server_address[:2]
     watcher = None
     if watch and rebuild is not None:
-        watcher = Watcher(watch, rebuild, interval)
+        from .site import docs_folder, find_config
+
+        # The prose pages and the MkDocs configuration are sources of the site too.
+        watch = [*watch, docs_folder(), find_config()]
+
+        def rebuild_and_reload() -> None:
+            if rebuild() is not False:
+                generation.bump()
+
+        watcher = Watcher(watch, rebuild_and_reload, interval)
         watcher.start()
     echo(
         f"Serving {site_dir} at http://{actual_host}:{actual_port}/"

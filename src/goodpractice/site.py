@@ -1,7 +1,9 @@
 """The static site: a reader's edition of the memoranda, rendered from the validated graph.
 
-Every page is generated from the RDF graph (never from the content files), as Markdown whose
-text blocks are ready-made HTML, then built by MkDocs with the Material theme. Each resource the
+Every page is generated from the RDF graph (never from the content files) as ready-made HTML,
+then built by MkDocs with the Material theme: the pages go into the build through the plugin
+in site_plugin.py, with no Markdown file and no Markdown conversion, and long lists (indexes,
+"cited by") are cut into pages of LIST_PAGE items, so that no page grows with the corpus. Each resource the
 data mints gets a page at the path of its IRI under the base IRI (``rabat-washington/gp10`` →
 ``rabat-washington/gp10/index.html``), with its own Turtle, JSON-LD and N-Triples beside it
 (``rabat-washington/gp10.ttl``) and its JSON-LD embedded in the page.
@@ -13,15 +15,17 @@ succeeded; the same graph gives the same bytes.
 from __future__ import annotations
 
 import contextlib
+import functools
+import gc
 import html
 import json
 import logging
 import os
-import posixpath
 import re
 import shutil
 import tempfile
 import time
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,17 +33,26 @@ from pathlib import Path
 import yaml
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.plugins.serializers.nt import _nt_row
 
 from . import export
 from .content import MARKER, SUPERSCRIPT_DIGITS, marker_number
 from .graph import CITO, GP, SCHEMA
+
+DCAT3 = export.DCAT3
 
 ROOT = Path(__file__).resolve().parents[2]
 SH = "http://www.w3.org/ns/shacl#"
 
 # How many memoranda the navigation lists section by section; the others are reached from the
 # memoranda index, so that the navigation (which every page carries) stays the same size.
-NAV_MEMORANDA = 3
+NAV_MEMORANDA = 1
+# How many memoranda the home page shows at a glance, contents and all.
+HOME_MEMORANDA = 3
+
+# How many items a list that grows with the corpus shows on one page ("cited by", indexes,
+# downloads); the others go on further pages of the same size.
+LIST_PAGE = 100
 
 # Top-level paths of the site's own pages; a catalogue key must not take one of them.
 RESERVED = {
@@ -96,7 +109,7 @@ CITATION_COLOURS = {
     "citesAsEvidence": "#2e7d32",
     "citesAsRecommendedReading": "#8d6e00",
     "citesForInformation": "#455a64",
-    "citesAsRelated": "#ad1457",
+    "citesAsRelated": "#00838f",
 }
 DEFAULT_COLOUR = "#37474f"
 
@@ -122,9 +135,10 @@ class Page:
     body: list[str]
     iri: URIRef | None = None
     description: str | None = None
-    jsonld: dict | None = None
+    jsonld: dict | bytes | None = None  # a JSON-LD document, or the bytes of its file
     alternates: list[tuple[str, str]] = field(default_factory=list)  # (media type, href)
     hide: list[str] = field(default_factory=list)  # Material: "navigation", "toc"
+    searched: bool = True  # False: search leaves the page out (its text is on another page)
 
     @property
     def source(self) -> str:
@@ -144,15 +158,26 @@ def rel(from_dir: str, target: str) -> str:
     for a page, a file path otherwise, either with an optional #fragment)."""
     path, _, fragment = target.partition("#")
     is_dir = path.endswith("/") or path == ""
-    stripped = path.rstrip("/") or "."
-    url = posixpath.relpath(stripped, from_dir or ".")
+    stripped = path.rstrip("/")
+    # posixpath.relpath, for the clean relative paths of the site (no '.', '..' or '//')
+    start = from_dir.split("/") if from_dir else []
+    parts = stripped.split("/") if stripped else []
+    common = 0
+    for a, b in zip(start, parts, strict=False):
+        if a != b:
+            break
+        common += 1
+    url = "/".join([".."] * (len(start) - common) + parts[common:]) or "."
     if is_dir:
         url = "./" if url == "." else url + "/"
     return url + (f"#{fragment}" if fragment else "")
 
 
 def script_json(document) -> str:
-    """JSON for a <script> element: no '<', '>' or '&' can end it or open a comment."""
+    """JSON for a <script> element: no '<', '>' or '&' can end it or open a comment. The
+    document is a JSON value, or the bytes of a JSON file."""
+    if isinstance(document, bytes):
+        document = json.loads(document)
     text = json.dumps(document, ensure_ascii=False, indent=None, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
@@ -160,6 +185,24 @@ def script_json(document) -> str:
 def block(*parts: str) -> str:
     """A raw HTML block for the Markdown: one element, no blank line inside."""
     return "\n".join(p for p in parts if p).replace("\n\n", "\n")
+
+
+def ntriples_of(triples) -> bytes:
+    """N-Triples of some triples, one a line, sorted, each line as rdflib's N-Triples writer
+    (which export.ntriples uses for the whole dataset) writes it."""
+    lines = sorted({_nt_row(t) for t in triples})
+    return "".join(lines).encode("utf-8")
+
+
+def stable(value):
+    """A JSON-LD value with every unordered array sorted, so that its bytes do not depend on
+    the hash seed: JSON-LD arrays are sets, except @list (kept in order)."""
+    if isinstance(value, dict):
+        return {k: (v if k == "@list" else stable(v)) for k, v in sorted(value.items())}
+    if isinstance(value, list):
+        items = [stable(v) for v in value]
+        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+    return value
 
 
 def cito_name(node) -> str:
@@ -188,6 +231,8 @@ class Site:
         self.pages: list[Page] = []
         self.files: dict[str, bytes] = {}
         self._labels: dict[URIRef, str] = {}
+        self._plain: dict = {}
+        self._kinds: dict = {}
         self._index()
 
     # ---------------------------------------------------------------- reading the graph
@@ -225,6 +270,13 @@ class Site:
         self.memoranda = sorted(
             (s for s in g.subjects(GP.introduction, None) if isinstance(s, URIRef)), key=str
         )
+        self.cited_practices: dict[URIRef, list[URIRef]] = defaultdict(list)  # by scheme
+        for practice in set(g.subjects(RDF.type, GP.GoodPractice)):
+            if (practice, GP.markedText, None) not in g:
+                scheme = g.value(practice, SKOS.inScheme)
+                self.cited_practices[scheme].append(practice)
+        for items in self.cited_practices.values():
+            items.sort(key=lambda n: (self.ordinal(n), str(n)))
         self.resources = sorted(
             {
                 URIRef(str(node).split("#", 1)[0])
@@ -268,6 +320,11 @@ class Site:
         return str(iri).split("#", 1)[0].removeprefix(self.base)
 
     def kind(self, node) -> str:
+        if node not in self._kinds:
+            self._kinds[node] = self._kind(node)
+        return self._kinds[node]
+
+    def _kind(self, node) -> str:
         types = self.types(node)
         g = self.g
         if GP.FrameworkDocument in types:
@@ -293,9 +350,17 @@ class Site:
             return "organisation"
         if DCTERMS.BibliographicResource in types:
             return "document"
+        if self.is_release(node):
+            return "release"
         if DCAT.Dataset in types:
             return "dataset"
         return "resource"
+
+    def is_release(self, node) -> bool:
+        dataset = URIRef(self.base + "dataset")
+        return node != dataset and any(
+            (node, prop, dataset) in self.g for prop in (DCTERMS.isVersionOf, DCAT3.isVersionOf)
+        )
 
     def memorandum_of(self, node) -> URIRef | None:
         for prop in (SKOS.inScheme, DCTERMS.isPartOf):
@@ -346,6 +411,8 @@ class Site:
         return target + (f"#{fragment}" if fragment else "")
 
     def link(self, here: str, node, text: str | None = None) -> str:
+        if isinstance(node, URIRef) and self.key(node) in self.exports:  # a file, not a page
+            return f'<a href="{esc(rel(here, self.key(node)))}">{esc(text or self.key(node))}</a>'
         if isinstance(node, URIRef) and str(node).startswith(self.base):
             return f'<a href="{esc(rel(here, self.page_of(node)))}">{esc(text or self.label(node))}</a>'
         if isinstance(node, URIRef):
@@ -425,20 +492,55 @@ class Site:
         return ["## Footnotes", block('<ol class="gp-footnotes">', "\n".join(items), "</ol>")]
 
     def citation_line(self, c: dict, here: str, show: str) -> str:
-        """One citation: to the cited resource ('cited'), or from the citing unit ('citing')."""
+        """One citation: to the cited resource ('cited'), or from the citing unit ('citing')
+        with the sentence that makes it, the citing words marked."""
         source = c["source"]
         if source is not None and self.kind(source) == "footnote":
             where = f"in {self.link(here, c['node'], self.label(source))}"
         else:
             where = f"in {self.link(here, c['node'], 'the text')}"
-        words = f"“{esc(c['words'])}”" if c["words"] else ""
         if show == "cited":
+            words = f"“{esc(c['words'])}”" if c["words"] else ""
             return f"{self.link(here, c['cited'], self.full_label(c['cited']))} — {where}: {words}"
         kind = CITATION_LABELS.get(c["kind"], c["kind"])
         return (
-            f"{self.link(here, c['citing'], self.full_label(c['citing']))} — {where}: {words} "
+            f"{self.link(here, c['citing'], self.full_label(c['citing']))} — {where}: "
+            f"{self.citing_sentence(c)} "
             f'<span class="gp-kind">({esc(kind.lower())}, <code>cito:{esc(c["kind"])}</code>)</span>'
         )
+
+    SENTENCE_END = re.compile(r"[.!?;][\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])|\n\s*\n")
+
+    def citing_sentence(self, c: dict) -> str:
+        """The sentence of the footnote (or text) that holds the citing words, as a quotation
+        with the words in <mark>; the words alone when they cannot be found."""
+        words = c["words"]
+        if not words:
+            return ""
+        source = c["source"] if c["source"] is not None else c["citing"]
+        text = self.plain_text(source)
+        at = text.find(words)
+        if at < 0:
+            return f"“<mark>{esc(words)}</mark>”"
+        start = 0
+        for match in self.SENTENCE_END.finditer(text, 0, at):
+            start = match.end()
+        end_match = self.SENTENCE_END.search(text, at + len(words))
+        end = end_match.start() + 1 if end_match else len(text)
+        if end_match and end_match.group(0).strip() == "":
+            end = end_match.start()
+        before, after = text[start:at], text[at + len(words) : end]
+        return f"“{esc(before)}<mark>{esc(words)}</mark>{esc(after.rstrip())}”"
+
+    def plain_text(self, node) -> str:
+        """A footnote's or a unit's text as read, markers and markup removed."""
+        if node not in self._plain:
+            text = self.text(node, RDF.value) or self.text(node, GP.markedText) or ""
+            text = self.strip_markers(text)
+            text = re.sub(r"\*([^*\n]+)\*", r"\1", text)
+            text = re.sub(r"<((?:https?|mailto):[^>\s]+)>", r"\1", text)
+            self._plain[node] = text
+        return self._plain[node]
 
     @staticmethod
     def citation_id(c: dict, page_node) -> str:
@@ -474,16 +576,79 @@ class Site:
 
     def cited_by_block(self, node, here: str) -> list[str]:
         citations = self.citations_to.get(node, [])
-        out = ["## Cited by"]
         if not citations:
-            out.append(block("<p>No text of the encoded memoranda cites it.</p>"))
-            return out
-        out.append(
-            block(
-                self.ul([self.citation_line(c, here, "citing") for c in citations], "gp-cited-by")
-            )
+            return ["## Cited by", block("<p>No text of the encoded memoranda cites it.</p>")]
+        return self.long_list(
+            node,
+            here,
+            "cited-by",
+            "Cited by",
+            [functools.partial(self.citation_line, c, show="citing") for c in citations],
+            cls="gp-cited-by",
         )
-        return out
+
+    def long_list(
+        self, node, here: str, slug: str, heading: str, items: list, cls: str = ""
+    ) -> list[str]:
+        """A list that may grow with the corpus: the first LIST_PAGE items on the resource's
+        page, the others on pages of LIST_PAGE at ``<resource>/<slug>/2/``, … Each item is a
+        function of the page's folder that gives its HTML (its links are relative)."""
+        chunks = [items[i : i + LIST_PAGE] for i in range(0, len(items), LIST_PAGE)] or [[]]
+        total = len(chunks)
+
+        def folder(k: int) -> str:
+            return here if k == 1 else f"{here}/{slug}/{k}"
+
+        def part(k: int, where: str) -> str:
+            lis = [item(where) if callable(item) else item for item in chunks[k - 1]]
+            return block(self.ul(lis, cls) if lis else "")
+
+        def pager(k: int, where: str) -> str:
+            if total == 1:
+                return ""
+            links = []
+            if k > 1:
+                first = rel(where, folder(1) + "/#" + slug)
+                links.append(f'<a href="{esc(first)}">first</a>')
+                links.append(
+                    f'<a href="{esc(rel(where, folder(k - 1) + "/"))}" rel="prev">previous</a>'
+                )
+            if k < total:
+                links.append(
+                    f'<a href="{esc(rel(where, folder(k + 1) + "/"))}" rel="next">next</a>'
+                )
+                links.append(f'<a href="{esc(rel(where, folder(total) + "/"))}">last</a>')
+            return block(
+                f'<nav class="gp-pager" aria-label="{esc(heading)}: pages" data-search-exclude>'
+                f"<p>{len(items):,} in all; page {k} of {total}: "
+                + " · ".join(links)
+                + "</p></nav>"
+            )
+
+        for k in range(2, total + 1):
+            where = folder(k)
+            title = f"{heading}: {self.label(node)} (page {k} of {total})"
+            body = [
+                block(f'<p class="gp-context">Part of the page of {self.link(where, node)}.</p>'),
+                pager(k, where),
+                part(k, where),
+                pager(k, where),
+            ]
+            self.add(
+                Page(
+                    where,
+                    title,
+                    body,
+                    hide=["toc"],
+                    jsonld=self.collection_document(title, [], about=node),
+                    searched=False,
+                )
+            )
+        return [
+            f"##! {heading}" if cls == "gp-cited-by" else f"## {heading}",
+            part(1, here),
+            pager(1, here),
+        ]
 
     def mentioned_block(self, node, here: str) -> list[str]:
         units = sorted(
@@ -492,10 +657,16 @@ class Site:
         )
         if not units:
             return []
-        return [
-            "## Named without being cited",
-            block(self.ul([self.link(here, u, self.full_label(u)) for u in units])),
-        ]
+        return self.long_list(
+            node,
+            here,
+            "named-by",
+            "Named without being cited",
+            [
+                functools.partial(lambda u, where: self.link(where, u, self.full_label(u)), u)
+                for u in units
+            ],
+        )
 
     def notes_block(self, node) -> list[str]:
         notes = sorted(str(n) for n in self.g.objects(node, SKOS.editorialNote))
@@ -518,7 +689,7 @@ class Site:
             for ext, name in RESOURCE_FORMATS
         ]
         return [
-            "## IRI and data",
+            "##! IRI and data",
             block(
                 f'<p>IRI: <code class="gp-iri">{esc(node)}</code></p>',
                 "<p>This resource's data:</p>",
@@ -554,7 +725,7 @@ class Site:
 
     def render(self) -> None:
         self._check_paths()
-        self.resource_documents: dict[str, dict] = {}
+        self.resource_documents: dict[str, dict | bytes] = {}
         self._resource_files()
         renderers = {
             "memorandum": self.memorandum_page,
@@ -571,6 +742,7 @@ class Site:
             "organisation": self.entry_page,
             "document": self.entry_page,
             "dataset": self.dataset_page,
+            "release": self.release_page,
             "resource": self.generic_page,
         }
         for node in self.resources:
@@ -587,15 +759,41 @@ class Site:
         self.model_page()
         self.server_config()
 
+    def prose_examples(self) -> dict[str, dict[str, str]]:
+        """What the hand-written pages take from the data: in docs/citations.md, each
+        ``{{ example: citesAsAuthority }}`` becomes the first citation of that kind in the
+        data, linked, with its citing words; so the prose fits any corpus."""
+        first: dict[str, dict] = {}
+        for items in sorted(self.citations_in.values(), key=lambda cs: self._citation_key(cs[0])):
+            for c in items:
+                first.setdefault(c["kind"], c)
+        examples = {}
+        for kind in CITATION_ORDER:
+            c = first.get(kind)
+            if c is None:
+                text = "none in this edition's data"
+            else:
+                source = c["source"] if c["source"] is not None else c["citing"]
+                label = self.label(source if self.kind(source) == "footnote" else c["citing"])
+                name = f"{label} of {self.short_label(self.memorandum_of(c['citing']))}"
+                text = f"[{name}]({self.key(source)}/index.md)"
+                if c["words"]:
+                    words = c["words"].replace("|", "\\|").replace("*", "\\*")
+                    text += f": “{words}”"
+            examples["{{ example: " + kind + " }}"] = text
+        return {"citations.md": examples}
+
     def _check_paths(self) -> None:
         problems = []
         for node in self.resources:
             key = self.key(node)
             first = key.split("/", 1)[0]
+            release = key.startswith("dataset/") and self.kind(node) == "release"
             if (
                 first in RESERVED
                 and key != "def"
                 and not (key == "dataset" and self.kind(node) == "dataset")
+                and not release
             ):
                 problems.append(f"{node}: its path '{key}' is taken by a page of the site itself")
             if not re.fullmatch(r"[A-Za-z0-9._~/-]*", key) or "//" in key or key.endswith("/"):
@@ -606,20 +804,20 @@ class Site:
     def _resource_files(self) -> None:
         """Per-resource Turtle, JSON-LD and N-Triples, beside the page of each resource.
 
-        The exporter's per-resource documents (``export.resource_files``, already among the
-        exports when ``dataset_files`` made them) are used as they are; N-Triples is derived
-        from the resource's Turtle, so both hold the same triples."""
+        The exporter's per-resource documents (``export.resource_files``, among the exports
+        when ``dataset_files`` made them) are used as they are; N-Triples is written from the
+        same triples as the resource's Turtle (``member_triples``: the resource, its parts and
+        their #fragments)."""
         files = dict(self.exports)
+        index = export._index_for(self.g)
         if not any(
             f"{self.key(n)}.ttl" in files
             for n in self.resources
             if self.key(n) not in ("def", "dataset")
         ):
-            resource_files = getattr(export, "resource_files", None)
-            if resource_files is not None:
-                for name, data in resource_files(self.g, self.base).items():
-                    files.setdefault(name, data)
-                    self.files.setdefault(name, data)
+            for name, data in export.resource_files(self.g, self.base).items():
+                files.setdefault(name, data)
+                self.files.setdefault(name, data)
         for node in self.resources:
             key = self.key(node)
             if key == "def":
@@ -627,19 +825,23 @@ class Site:
             if key == "dataset":  # its data is the whole dataset: the exports dataset.ttl, …
                 self.resource_documents[key] = self.document(node, files)
                 continue
+            triples = index.member_triples(node) if node in index.triples else []
+            if not triples:
+                triples = list(self.subgraph(node))
             if f"{key}.ttl" not in files:
-                sub = self.subgraph(node)
-                files[f"{key}.ttl"] = self.files[f"{key}.ttl"] = export.turtle(sub)
+                files[f"{key}.ttl"] = self.files[f"{key}.ttl"] = export.fast_turtle(triples)
             if f"{key}.jsonld" not in files:
+                sub = Graph()
+                for triple in triples:
+                    sub.add(triple)
                 files[f"{key}.jsonld"] = self.files[f"{key}.jsonld"] = export.dumps(
-                    self.fallback_document(self.subgraph(node))
+                    self.fallback_document(sub)
                 )
             if f"{key}.nt" not in files:
-                triples = Graph().parse(data=files[f"{key}.ttl"].decode("utf-8"), format="turtle")
-                self.files[f"{key}.nt"] = export.ntriples(triples)
+                self.files[f"{key}.nt"] = ntriples_of(triples)
             self.resource_documents[key] = self.document(node, files)
 
-    def document(self, node, files: dict[str, bytes]) -> dict:
+    def document(self, node, files: dict[str, bytes]) -> dict | bytes:
         """The JSON-LD a page embeds: its resource's document with the context inline."""
         key = self.key(node)
         names = (
@@ -649,7 +851,7 @@ class Site:
         )
         for name in names:
             if name in files:
-                return json.loads(files[name])
+                return files[name]  # the JSON as written: parsed only when its page is built
         resource_document = getattr(export, "resource_document", None)
         if resource_document is not None:
             return resource_document(self.g, str(node), embed_context=True)
@@ -661,7 +863,12 @@ class Site:
         text = export.canonical(graph).serialize(
             format="json-ld", context=context, auto_compact=True
         )
-        return json.loads(text)
+        document = stable(json.loads(text))
+        return (
+            {"@context": document.pop("@context"), **document}
+            if "@context" in document
+            else document
+        )
 
     def subgraph(self, node) -> Graph:
         """What the data says about a resource: its triples and those of its #fragments."""
@@ -703,14 +910,15 @@ class Site:
                     else "",
                 ),
                 ("History", esc(self.text(memo, SKOS.historyNote) or "")),
+                *self.record_facts(memo, here),
             ]
         )
-        body = [block(facts), "## Contents", block(self.contents(memo, here))]
+        body = [block(facts), "##! Contents", block(self.contents(memo, here))]
         notes = sorted(g.subjects(DCTERMS.isPartOf, memo), key=self.ordinal)
         notes = [n for n in notes if self.kind(n) == "footnote"]
         if notes:
             body += [
-                "## Footnotes",
+                "##! Footnotes",
                 block(
                     self.ul(
                         [
@@ -721,7 +929,7 @@ class Site:
                 ),
             ]
         body += [
-            "## Views",
+            "##! Views",
             block(
                 self.ul(
                     [
@@ -733,6 +941,20 @@ class Site:
         ]
         body += self.data_block(memo, here)
         self.resource_page(memo, self.text(memo, DCTERMS.title) or self.label(memo), body)
+
+    def record_facts(self, node, here: str) -> list[tuple[str, str]]:
+        """When this edition's record of a scheme was created and changed, and by whom."""
+        creators = sorted(self.g.objects(node, DCTERMS.creator), key=str)
+        return [
+            ("Record created", esc(self.text(node, DCTERMS.created) or "")),
+            ("Record modified", esc(self.text(node, DCTERMS.modified) or "")),
+            (
+                "Record by",
+                ", ".join(
+                    self.link(here, c) if isinstance(c, URIRef) else esc(c) for c in creators
+                ),
+            ),
+        ]
 
     def contents(self, memo, here: str) -> str:
         g = self.g
@@ -751,7 +973,7 @@ class Site:
         )
         if glossary is not None:
             parts.append(f"<li>{self.link(here, glossary)}</li>")
-        return block('<ul class="gp-contents">', "\n".join(parts), "</ul>")
+        return block('<ul class="gp-contents" data-search-exclude>', "\n".join(parts), "</ul>")
 
     def in_memo_line(self, node, here: str) -> str:
         memo = self.memorandum_of(node)
@@ -790,7 +1012,7 @@ class Site:
         body = [
             block(f'<h1 id="title">{esc(notation)}. {title}</h1>'),
             block(self.in_memo_line(node, here)),
-            "## Good practices in this section",
+            "##! Good practices in this section",
             block(
                 self.ul([self.link(here, p, self.full_label(p)) for p in self.practices_of(node)])
             ),
@@ -808,7 +1030,7 @@ class Site:
             nav.append(
                 f"Next section: {self.link(here, sections[i + 1], 'Section ' + self.label(sections[i + 1]))}"
             )
-        body += ["## Neighbours", block(self.ul(nav))]
+        body += ["##! Neighbours", block(self.ul(nav))]
         body += self.notes_block(node)
         body += self.data_block(node, here)
         self.resource_page(node, f"Section {self.label(node)}", body)
@@ -854,11 +1076,12 @@ class Site:
             nav.append(
                 f"Next: {self.link(here, practices[i + 1], self.full_label(practices[i + 1]))}"
             )
-        same = [p for p in self.practices_of(section) if p != node]
-        body += ["## Neighbours", block(self.ul(nav, "gp-prevnext"))]
+        shown = {node, *(practices[j] for j in (i - 1, i + 1) if 0 <= j < len(practices))}
+        same = [p for p in self.practices_of(section) if p not in shown]
+        body += ["##! Neighbours", block(self.ul(nav, "gp-prevnext"))]
         if same:
             body += [
-                f"### Also in section {esc(self.text(section, SKOS.notation))}",
+                f"###! Also in section {esc(self.text(section, SKOS.notation))}",
                 block(self.ul([self.link(here, p, self.full_label(p)) for p in same])),
             ]
         body += self.data_block(node, here)
@@ -905,6 +1128,7 @@ class Site:
         body += self.notes_block(node)
         body += self.data_block(node, here)
         self.resource_page(node, f"Footnote {n}", body, description=self.text(node, RDF.value))
+        self.pages[-1].searched = False  # search finds its text on the page of its unit
 
     def page_anchor(self, unit, number: int) -> URIRef:
         return URIRef(f"{unit}#fn-{number}")
@@ -923,6 +1147,7 @@ class Site:
         body = [
             block(f"<p>{esc(self.text(node, SKOS.definition) or '')}</p>"),
             block(self.in_memo_line(node, here)),
+            block(self.facts(self.record_facts(node, here))),
             "## Terms",
             block('<dl class="gp-glossary">', "\n".join(items), "</dl>"),
         ]
@@ -1011,10 +1236,7 @@ class Site:
         here = self.key(node)
         g = self.g
         body = [block(self.entry_facts(node, here))]
-        practices = sorted(
-            (p for p in g.subjects(SKOS.inScheme, node) if self.kind(p) == "cited-practice"),
-            key=self.ordinal,
-        )
+        practices = self.cited_practices.get(node, [])
         if practices:
             body += [
                 "## Its good practices cited here",
@@ -1030,14 +1252,26 @@ class Site:
             published = sorted(g.subjects(DCTERMS.publisher, node), key=self.label)
             published = [p for p in published if self.kind(p) != "dataset"]
             if published:
-                body += ["## Publisher of", block(self.ul([self.link(here, p) for p in published]))]
+                body += self.long_list(
+                    node,
+                    here,
+                    "publisher-of",
+                    "Publisher of",
+                    [functools.partial(lambda n, where: self.link(where, n), n) for n in published],
+                )
             involved = sorted(
                 set(g.subjects(PROV.wasAssociatedWith, node))
                 | set(g.subjects(DCTERMS.contributor, node)),
                 key=self.label,
             )
             if involved:
-                body += ["## Involved in", block(self.ul([self.link(here, p) for p in involved]))]
+                body += self.long_list(
+                    node,
+                    here,
+                    "involved-in",
+                    "Involved in",
+                    [functools.partial(lambda n, where: self.link(where, n), n) for n in involved],
+                )
         body += self.notes_block(node)
         body += self.data_block(node, here)
         self.resource_page(node, self.label(node), body)
@@ -1056,33 +1290,88 @@ class Site:
             )
         ]
         if notes:
-            body += [
-                "## As the citing texts describe it",
-                block(self.ul([f"“…{esc(n)}”" for n in notes])),
-            ]
+            body += self.long_list(
+                node,
+                here,
+                "described",
+                "As the citing texts describe it",
+                [f"“…{esc(n)}”" for n in notes],
+            )
         body += self.cited_by_block(node, here)
         body += self.data_block(node, here)
         self.resource_page(node, self.label(node), body)
 
+    def resource_file_names(self) -> dict[str, str]:
+        """Every per-resource file of the site → the key of its resource."""
+        names = {}
+        for node in self.resources:
+            key = self.key(node)
+            if key in ("def", "dataset"):
+                continue
+            for ext in ("ttl", "jsonld", "nt", "embedded.jsonld"):
+                names[f"{key}.{ext}"] = key
+        return names
+
     def dataset_page(self, node) -> None:
         here = self.key(node)
         g = self.g
-        rows = []
-        for name in sorted(self.exports):
+        every = {**self.exports, **self.files}
+
+        def row(name: str, description: str, ident: str = "", media: str | None = None) -> str:
             ext = name.rsplit(".", 1)[-1]
-            media = export.MEDIA_TYPES.get(ext, "application/octet-stream")
-            rows.append(
-                f'<tr><td><a href="{esc(rel(here, name))}" type="{media}">{esc(name)}</a></td>'
-                f"<td>{esc(self.export_description(name))}</td><td><code>{esc(media)}</code></td>"
-                f'<td class="gp-num">{len(self.exports[name]):,}</td></tr>'
+            media = media or export.MEDIA_TYPES.get(ext, "application/octet-stream")
+            size = f"{len(every[name]):,}" if name in every else ""
+            attr = f' id="{esc(ident)}"' if ident else ""
+            return (
+                f'<tr{attr}><td><a href="{esc(rel(here, name))}" type="{esc(media)}">{esc(name)}</a></td>'
+                f"<td>{esc(description)}</td><td><code>{esc(media)}</code></td>"
+                f'<td class="gp-num">{size}</td></tr>'
             )
-        table = block(
-            '<table class="gp-downloads"><caption>Every export of the dataset</caption>',
-            '<thead><tr><th scope="col">File</th><th scope="col">What it is</th><th scope="col">Media type</th><th scope="col">Bytes</th></tr></thead>',
-            "<tbody>",
-            "\n".join(rows),
-            "</tbody></table>",
+
+        def table(caption: str, rows: list[str]) -> str:
+            return block(
+                f'<table class="gp-downloads"><caption>{esc(caption)}</caption>',
+                '<thead><tr><th scope="col">File</th><th scope="col">What it is</th>'
+                '<th scope="col">Media type</th><th scope="col">Bytes</th></tr></thead>',
+                "<tbody>",
+                "\n".join(rows),
+                "</tbody></table>",
+            )
+
+        # The whole dataset: its DCAT distributions, each row the anchor of its IRI (dataset#turtle).
+        whole, listed = [], set()
+        order = {d[1]: i for i, d in enumerate(getattr(export, "DISTRIBUTIONS", ()))}
+        distributions = sorted(
+            g.objects(node, DCAT.distribution),
+            key=lambda d: (order.get(self.key(g.value(d, DCAT.downloadURL) or d), 99), str(d)),
         )
+        for dist in distributions:
+            url = g.value(dist, DCAT.downloadURL)
+            name = self.key(url) if url is not None else ""
+            media = g.value(dist, DCAT.mediaType)
+            media_type = str(media).rsplit("/media-types/", 1)[-1] if media is not None else None
+            whole.append(
+                row(name, self.text(dist, DCTERMS.title) or name, local_name(dist), media_type)
+            )
+            listed.add(name)
+        per_resource = self.resource_file_names()
+        schema_rows = []
+        for name in sorted(every):
+            if (
+                name in listed
+                or name in per_resource
+                or "/" in name
+                and name.split("/")[0]
+                in {
+                    "network",
+                    "search",
+                    "assets",
+                }
+            ):
+                continue
+            if name.startswith(".") or name == "nginx.conf" or name.startswith("def."):
+                continue
+            schema_rows.append(row(name, self.export_description(name)))
         license_ = g.value(node, DCTERMS.license)
         body = [
             block(f"<p>{esc(self.text(node, DCTERMS.description))}</p>"),
@@ -1090,6 +1379,12 @@ class Site:
                 self.facts(
                     [
                         ("Version", esc(self.text(node, OWL.versionInfo) or "")),
+                        (
+                            "This release",
+                            self.link(here, g.value(node, OWL.versionIRI))
+                            if g.value(node, OWL.versionIRI) is not None
+                            else "",
+                        ),
                         ("Issued", esc(self.text(node, DCTERMS.issued) or "")),
                         ("Modified", esc(self.text(node, DCTERMS.modified) or "")),
                         ("Publisher", self.link(here, g.value(node, DCTERMS.publisher))),
@@ -1102,22 +1397,58 @@ class Site:
                     ]
                 )
             ),
-            "## Downloads",
-            table,
+            "## The whole dataset",
+            table("The whole dataset, one file per format", whole),
+            "## Schema, context and description",
+            table(
+                "The ontology, the shapes, the JSON-LD context and schema, the dataset's description",
+                schema_rows,
+            ),
             "## One resource at a time",
             block(
                 "<p>Every page of this site has its resource's data beside it, at the same path with an "
-                "extension: <code>rabat-washington/gp10.ttl</code> (Turtle), <code>.jsonld</code> "
-                "(JSON-LD) and <code>.nt</code> (N-Triples) for the page "
-                "<code>rabat-washington/gp10/</code>. Each page also embeds its JSON-LD in a "
+                "extension: for the page <code>&lt;path&gt;/</code> of a resource, "
+                "<code>&lt;path&gt;.ttl</code> (Turtle, <code>text/turtle</code>), "
+                "<code>&lt;path&gt;.jsonld</code> (JSON-LD, <code>application/ld+json</code>, context by "
+                "reference), <code>&lt;path&gt;.embedded.jsonld</code> (JSON-LD, context inline) and "
+                "<code>&lt;path&gt;.nt</code> (N-Triples, <code>application/n-triples</code>). Each "
+                "page also embeds its JSON-LD in a "
                 '<code>&lt;script type="application/ld+json"&gt;</code> element and links to the '
                 'others with <code>&lt;link rel="alternate"&gt;</code>. A server that negotiates '
                 "content answers the IRI itself with HTML, Turtle, JSON-LD or N-Triples, as the "
-                "<code>Accept</code> header asks.</p>"
+                "<code>Accept</code> header asks.</p>",
+                f"<p>Every resource with its files, {LIST_PAGE} a page: "
+                f'<a href="{esc(rel(here, "dataset/files/"))}">files by resource</a> '
+                f"({len(self.resources) - 1:,} resources).</p>",
             ),
         ]
         body += self.data_block(node, here)
         self.resource_page(node, "Downloads", body)
+        self.resource_files_index()
+
+    def resource_files_index(self) -> None:
+        nodes = [n for n in self.resources if self.key(n) not in ("def", "dataset")]
+
+        def item(n, where: str) -> str:
+            key = self.key(n)
+            links = ", ".join(
+                f'<a href="{esc(rel(where, f"{key}.{ext}"))}" type="{export.MEDIA_TYPES[ext]}">{name}</a>'
+                for ext, name in RESOURCE_FORMATS
+            )
+            return f"{self.link(where, n, key)} ({esc(self.full_label(n))}): {links}"
+
+        self.index_pages(
+            "dataset/files",
+            "Files by resource",
+            [
+                block(
+                    "<p>Every resource of the dataset, by path, with its Turtle, JSON-LD and "
+                    'N-Triples. All the data at once: <a href="../">downloads</a>.</p>'
+                )
+            ],
+            [("Resources", [functools.partial(item, n) for n in nodes])],
+            nodes,
+        )
 
     @staticmethod
     def export_description(name: str) -> str:
@@ -1129,11 +1460,53 @@ class Site:
             "ontology.ttl": "The project's own terms (OWL), each with a label and a definition",
             "context.jsonld": "The JSON-LD @context that gives the data its short keys",
             "shapes.ttl": "The SHACL shapes the data is checked against",
+            "dataset-description.ttl": "The dataset's description alone (DCAT, VoID): distributions, release, statistics",
+            "dataset-description.jsonld": "The dataset's description alone, as JSON-LD (context by reference)",
+            "dataset-description.embedded.jsonld": "The dataset's description alone, as JSON-LD (context inline)",
+            "practices.csv": "Every good practice, one a row: notation, title, section, memorandum",
+            "citations.csv": "Every citation, one a row: citing text, cited resource, CiTO property, citing words",
+            export.SCHEMA_FILE: "The JSON Schema every JSON-LD document of the dataset validates against",
         }
         if name in known:
             return known[name]
+        if name.startswith("context/") and name.endswith(".jsonld"):
+            return f"The JSON-LD @context of release {name.removeprefix('context/').removesuffix('.jsonld')}, unchanging"
         ext = name.rsplit(".", 1)[-1]
         return f"{EXPORT_FORMATS.get(ext, ext.upper())} export"
+
+    def release_page(self, node) -> None:
+        here = self.key(node)
+        g = self.g
+        dataset = URIRef(self.base + "dataset")
+        version = (
+            self.text(node, DCAT3.version) or self.text(node, OWL.versionInfo) or local_name(node)
+        )
+        current = (dataset, DCAT3.hasCurrentVersion, node) in g
+        body = [
+            block(
+                f"<p>Release {esc(version)} of {self.link(here, dataset, 'the dataset')}"
+                + (", the release this site publishes." if current else ".")
+                + " Its data is the whole dataset as it stands in this release: "
+                f'<a href="{esc(rel(here, "dataset/"))}">downloads</a>.</p>'
+            ),
+            block(
+                self.facts(
+                    [
+                        ("Version", esc(version)),
+                        ("Issued", esc(self.text(node, DCTERMS.issued) or "")),
+                        (
+                            "Conforms to",
+                            ", ".join(
+                                self.link(here, o) if isinstance(o, URIRef) else esc(o)
+                                for o in sorted(g.objects(node, DCTERMS.conformsTo), key=str)
+                            ),
+                        ),
+                    ]
+                )
+            ),
+        ]
+        body += self.data_block(node, here)
+        self.resource_page(node, f"Release {version}", body)
 
     def generic_page(self, node) -> None:
         here = self.key(node)
@@ -1168,7 +1541,7 @@ class Site:
                 "official text stay as printed and are explained in editorial notes.</p>",
             )
         ]
-        for memo in self.memoranda[:NAV_MEMORANDA]:
+        for memo in self.memoranda[:HOME_MEMORANDA]:
             publisher = g.value(memo, DCTERMS.publisher)
             sections = self.sections_of(memo)
             practices = sum(len(self.practices_of(s)) for s in sections)
@@ -1182,7 +1555,7 @@ class Site:
                 ),
                 block(self.contents(memo, here)),
             ]
-        if len(self.memoranda) > NAV_MEMORANDA:
+        if len(self.memoranda) > HOME_MEMORANDA:
             body.append(
                 block(
                     f'<p>All {len(self.memoranda)} memoranda: <a href="memoranda/">memoranda</a>.</p>'
@@ -1190,22 +1563,33 @@ class Site:
             )
         version = self.text(dataset, OWL.versionInfo) or ""
         citations = []
-        for memo in self.memoranda[:NAV_MEMORANDA]:
+        for memo in self.memoranda[:HOME_MEMORANDA]:
             year = (self.text(memo, DCTERMS.issued) or "")[:4]
             citations.append(
                 f"<p>Global Counterterrorism Forum ({esc(year)}). <em>{esc(self.text(memo, DCTERMS.title))}</em>. "
                 f"Linked-data edition {esc(version)}. <code>{esc(memo)}</code></p>"
             )
+        first = next(
+            (
+                p
+                for m in self.memoranda
+                for sec in self.sections_of(m)
+                for p in self.practices_of(sec)
+            ),
+            None,
+        )
+        example = f" (for instance <code>{esc(first)}</code>)" if first is not None else ""
         body += [
             "## How to cite",
             block(
                 "<p>Cite the memorandum as the GCTF adopted it, and this edition by its IRI:</p>",
                 *citations,
                 "<p>Cite a single good practice, footnote or document by its IRI, shown at the foot of "
-                "its page (for instance <code>"
+                f"its page{example}. The IRIs are meant to stay as they are from one release to the "
+                "next. They are not resolvable yet: the redirect from <code>"
                 + esc(self.base)
-                + "rabat-washington/gp10</code>); IRIs "
-                "are stable.</p>",
+                + "</code> to this site is still to be registered with w3id.org. Until it is, each "
+                "IRI's path under this site's address leads to its page.</p>",
             ),
             "## Download",
             block(
@@ -1228,26 +1612,118 @@ class Site:
             )
         )
 
+    def index_pages(
+        self,
+        here: str,
+        title: str,
+        intro: list[str],
+        groups: list[tuple[str, list]],
+        jsonld_items: list | None = None,
+    ) -> None:
+        """An index that grows with the corpus, LIST_PAGE items a page: ``here/``, ``here/2/``, …
+        Items are HTML, or functions of the page's folder that give it."""
+        flat = [(heading, item) for heading, items in groups for item in items]
+        chunks = [flat[i : i + LIST_PAGE] for i in range(0, len(flat), LIST_PAGE)] or [[]]
+        total = len(chunks)
+
+        def folder(k: int) -> str:
+            return here if k == 1 else f"{here}/{k}"
+
+        for k, chunk in enumerate(chunks, 1):
+            where = folder(k)
+            links = []
+            if k > 1:
+                links.append(
+                    f'<a href="{esc(rel(where, folder(k - 1) + "/"))}" rel="prev">previous</a>'
+                )
+            if k < total:
+                links.append(
+                    f'<a href="{esc(rel(where, folder(k + 1) + "/"))}" rel="next">next</a>'
+                )
+            pages = (
+                block(
+                    f'<nav class="gp-pager" aria-label="{esc(title)}: pages" data-search-exclude>'
+                    f"<p>{len(flat):,} in all; page {k} of {total}"
+                    + (": " + " · ".join(links) if links else "")
+                    + "</p></nav>"
+                )
+                if total > 1
+                else ""
+            )
+            body = list(intro) if k == 1 else []
+            body.append(pages)
+            heading, items = None, []
+            for group, item in chunk + [(None, None)]:
+                if group != heading or item is None:
+                    if items:
+                        body += [f"##! {heading}", block(self.ul(items))]
+                    heading, items = group, []
+                if item is not None:
+                    items.append(item(where) if callable(item) else item)
+            body.append(pages)
+            described = [n for n in (jsonld_items or [])][(k - 1) * LIST_PAGE : k * LIST_PAGE]
+            page_title = title if k == 1 else f"{title} (page {k} of {total})"
+            self.add(
+                Page(
+                    where,
+                    page_title,
+                    body,
+                    jsonld=self.collection_document(page_title, described),
+                    searched=False,  # lists of links: search finds the pages they link to
+                )
+            )
+
+    def collection_document(self, title: str, items: list, about=None) -> dict:
+        """A small JSON-LD description of an index page: a schema:CollectionPage listing the
+        resources it links to."""
+        document: dict = {
+            "@context": {"@vocab": "https://schema.org/"},
+            "@type": "CollectionPage",
+            "name": title,
+            "isPartOf": {"@id": self.base + "dataset"},
+        }
+        if about is not None:
+            document["about"] = {"@id": str(about), "name": self.label(about)}
+        if items:
+            document["hasPart"] = [{"@id": str(n), "name": self.full_label(n)} for n in items]
+        return document
+
     def memoranda_index(self) -> None:
         here = "memoranda"
-        items = [
-            f"{self.link(here, m, self.text(m, DCTERMS.title))} ({esc(self.text(m, DCTERMS.issued))})"
-            for m in self.memoranda
-        ]
         others = sorted(
             (n for n in self.resources if self.kind(n) == "framework-document"), key=self.label
         )
-        body = [
-            "## Encoded here",
-            block(self.ul(items)),
-            "## Cited, not yet encoded",
-            block(
-                "<p>Other GCTF framework documents the encoded memoranda cite. Their IRIs follow the "
-                "same pattern and will lead to their full text once they are encoded.</p>",
-                self.ul([self.link(here, n) for n in others]),
-            ),
-        ]
-        self.add(Page(here, "Memoranda", body))
+        self.index_pages(
+            here,
+            "Memoranda",
+            [
+                block(
+                    "<p>The memoranda encoded in this edition, then the other GCTF framework "
+                    "documents they cite: their IRIs follow the same pattern and will lead to their "
+                    "full text once they are encoded.</p>"
+                )
+            ],
+            [
+                (
+                    "Encoded here",
+                    [
+                        functools.partial(
+                            lambda m, where: (
+                                f"{self.link(where, m, self.text(m, DCTERMS.title))} "
+                                f"({esc(self.text(m, DCTERMS.issued))})"
+                            ),
+                            m,
+                        )
+                        for m in self.memoranda
+                    ],
+                ),
+                (
+                    "Cited, not yet encoded",
+                    [functools.partial(lambda n, where: self.link(where, n), n) for n in others],
+                ),
+            ],
+            [*self.memoranda, *others],
+        )
 
     def catalogue_index(self) -> None:
         here = "documents"
@@ -1257,58 +1733,66 @@ class Site:
             ("Other documents", "document"),
             ("Initiatives", "initiative"),
         ]
-        body = [
-            block(
-                "<p>Every document, resolution and initiative the memoranda cite or name, once, under "
-                "the name this edition gives it. Each page lists every text that cites it, with the "
-                "citing words.</p>"
+
+        def item(n, where: str) -> str:
+            count = len(self.citations_to.get(n, []))
+            ident = self.text(n, DCTERMS.identifier)
+            extra = f" <code>{esc(ident)}</code>" if ident else ""
+            practices = self.cited_practices.get(n, [])
+            sub = ""
+            if practices:
+                shown = practices[:20]
+                sub = " — its practices cited: " + ", ".join(
+                    self.link(where, p, self.text(p, SKOS.notation)) for p in shown
+                )
+                if len(practices) > len(shown):
+                    sub += f" and {len(practices) - len(shown)} more"
+            return (
+                f"{self.link(where, n)}{extra} ({count} citation{'s' if count != 1 else ''}){sub}"
             )
-        ]
+
+        listed, all_nodes = [], []
         for title, kind in groups:
             nodes = sorted((n for n in self.resources if self.kind(n) == kind), key=self.label)
-            if not nodes:
-                continue
-            items = []
-            for n in nodes:
-                count = len(self.citations_to.get(n, []))
-                ident = self.text(n, DCTERMS.identifier)
-                extra = f" <code>{esc(ident)}</code>" if ident else ""
-                practices = sorted(
-                    (
-                        p
-                        for p in self.g.subjects(SKOS.inScheme, n)
-                        if self.kind(p) == "cited-practice"
-                    ),
-                    key=self.ordinal,
+            if nodes:
+                listed.append((title, [functools.partial(item, n) for n in nodes]))
+                all_nodes += nodes
+        self.index_pages(
+            here,
+            "Cited documents",
+            [
+                block(
+                    "<p>Every document, resolution and initiative the memoranda cite or name, once, "
+                    "under the name this edition gives it. Each page lists every text that cites it, "
+                    "with the sentence that cites it.</p>"
                 )
-                sub = ""
-                if practices:
-                    sub = " — its practices cited: " + ", ".join(
-                        self.link(here, p, self.text(p, SKOS.notation)) for p in practices
-                    )
-                items.append(
-                    f"{self.link(here, n)}{extra} ({count} citation{'s' if count != 1 else ''}){sub}"
-                )
-            body += [f"## {title}", block(self.ul(items))]
-        self.add(Page(here, "Cited documents", body))
+            ],
+            listed,
+            all_nodes,
+        )
 
     def organisations_index(self) -> None:
-        here = "organisations"
         nodes = sorted(
             (n for n in self.resources if self.kind(n) == "organisation"), key=self.label
         )
-        items = []
-        for n in nodes:
+
+        def item(n, where: str) -> str:
             alt = sorted(str(a) for a in self.g.objects(n, SKOS.altLabel))
             extra = f" ({esc(', '.join(alt))})" if alt else ""
-            items.append(f"{self.link(here, n)}{extra}")
-        body = [
-            block(
-                "<p>Organisations and States that publish, take part in or are named by the memoranda.</p>"
-            ),
-            block(self.ul(items)),
-        ]
-        self.add(Page(here, "Organisations", body))
+            return f"{self.link(where, n)}{extra}"
+
+        self.index_pages(
+            "organisations",
+            "Organisations",
+            [
+                block(
+                    "<p>Organisations and States that publish, take part in or are named by the "
+                    "memoranda.</p>"
+                )
+            ],
+            [("Organisations", [functools.partial(item, n) for n in nodes])],
+            nodes,
+        )
 
     # ---------------------------------------------------------------- citation views
 
@@ -1346,7 +1830,10 @@ class Site:
 
     def matrix_page(self, memo) -> None:
         here = f"matrix/{self.key(memo)}"
-        units = self.citing_units(memo)
+        practices = [p for section in self.sections_of(memo) for p in self.practices_of(section)]
+        units = sorted(
+            set(self.citing_units(memo)) | set(practices), key=lambda u: (self.position(u), str(u))
+        )
         cited = self.cited_of(units)
         abbreviations = {
             "citesAsAuthority": "A",
@@ -1402,7 +1889,8 @@ class Site:
                 f"<p>Which text of {self.link(here, memo, self.text(memo, DCTERMS.title))} cites which "
                 "document: one row per cited resource, one column per citing text (the Introduction, a "
                 "section or a good practice, in the order of the memorandum). A cell says how the text "
-                f"cites it: {legend}.</p>"
+                f"cites it: {legend}. Every good practice has its column, also those that cite "
+                "nothing.</p>"
             ),
             block(
                 '<div class="gp-matrix-wrap"><table class="gp-matrix">',
@@ -1416,8 +1904,16 @@ class Site:
                 f'<p>The same as a picture: <a href="{esc(rel(here, "network/" + self.key(memo) + "/"))}">citation network</a>.</p>'
             ),
         ]
+        title = f"Citation matrix: {self.label(memo)}"
         self.add(
-            Page(here, f"Citation matrix: {self.label(memo)}", body, hide=["navigation", "toc"])
+            Page(
+                here,
+                title,
+                body,
+                hide=["navigation", "toc"],
+                jsonld=self.collection_document(title, cited, about=memo),
+                searched=False,
+            )
         )
 
     def network_page(self, memo) -> None:
@@ -1455,8 +1951,16 @@ class Site:
                 "</figure>",
             ),
         ]
+        title = f"Citation network: {self.label(memo)}"
         self.add(
-            Page(here, f"Citation network: {self.label(memo)}", body, hide=["navigation", "toc"])
+            Page(
+                here,
+                title,
+                body,
+                hide=["navigation", "toc"],
+                jsonld=self.collection_document(title, cited, about=memo),
+                searched=False,
+            )
         )
 
     def network_svg(self, memo, units, cited, here: str) -> str:
@@ -1545,7 +2049,6 @@ class Site:
                 "for the dataset; schema.org for links to official records. The project mints its own "
                 f"terms only where none of them fits, all in one namespace, <code>{esc(ns)}</code>, each "
                 "with a label and a definition, listed below.</p>",
-                f"<p>{esc(self.text_of(onto, ontology_iri, DCTERMS.description) or '')}</p>",
             ),
             "## How the memorandum is modelled",
             block(
@@ -1619,11 +2122,11 @@ class Site:
                 label = self.text_of(onto, t, RDFS.label) or name
                 items.append(
                     block(
-                        f'<section class="gp-term" id="{esc(name)}" aria-labelledby="term-{esc(name)}">',
+                        f'<div class="gp-term" id="{esc(name)}">',
                         f'<h3 id="term-{esc(name)}"><code>gp:{esc(name)}</code> — {esc(label)}</h3>',
                         self.facts(rows),
                         "<p>At most one value for each subject.</p>" if functional else "",
-                        "</section>",
+                        "</div>",
                     )
                 )
             body += [f"## {title}", *items]
@@ -1686,7 +2189,7 @@ class Site:
                 items = list(shapes.items(o))
                 if items:
                     return ", ".join(term(i) for i in items)
-                return "<em>a nested shape</em>"
+                return nested(o)
             return f"<code>{esc(o)}</code>"
 
         def path(p) -> str:
@@ -1702,6 +2205,19 @@ class Site:
                     return "|".join(path(i) for i in shapes.items(alt))
                 return "?"
             return esc(nm.normalizeUri(p)) if isinstance(p, URIRef) else esc(p)
+
+        def nested(shape) -> str:
+            """A shape written inline (in sh:or, sh:node …): what it asks, in words."""
+            said = []
+            for p, o in sorted(
+                shapes.predicate_objects(shape), key=lambda po: (str(po[0]), str(po[1]))
+            ):
+                local = str(p).removeprefix(SH)
+                if local in constraint_names and local != "or":
+                    said.append(f"{constraint_names[local]} {term(o)}")
+                elif local == "or":
+                    said.append(f"one of: {term(o)}")
+            return "(" + " and ".join(said) + ")" if said else "<em>any value</em>"
 
         constraint_names = {
             "minCount": "at least",
@@ -1722,7 +2238,7 @@ class Site:
             "equals": "equals",
             "disjoint": "disjoint from",
             "lessThan": "less than",
-            "or": "one of the shapes",
+            "or": "one of:",
             "qualifiedMinCount": "qualified at least",
             "qualifiedMaxCount": "qualified at most",
         }
@@ -1798,7 +2314,7 @@ class Site:
                 )
                 sparql.append(esc(msg))
             parts = [
-                f'<section class="gp-shape" aria-labelledby="shape-{esc(name)}">',
+                '<div class="gp-shape">',
                 f'<h3 id="shape-{esc(name)}"><code>{esc(nm.normalizeUri(shape)) if isinstance(shape, URIRef) else "shape"}</code></h3>',
                 f"<p>Applies to {', '.join(targets) or 'the nodes other shapes point to'}.</p>",
                 f"<p>{esc(description)}</p>" if description else "",
@@ -1812,36 +2328,64 @@ class Site:
                 )
             if sparql:
                 parts.append("<p>SPARQL checks:</p>" + self.ul(sparql))
-            parts.append("</section>")
+            parts.append("</div>")
             out.append(block(*parts))
         return out
 
     # ---------------------------------------------------------------- server configuration
 
     def server_config(self) -> None:
-        path = re.sub(r"^[a-z]+://[^/]+", "", self.base) or "/"
-        self.files[".htaccess"] = HTACCESS.replace("{BASE_PATH}", path).encode("utf-8")
-        self.files["nginx.conf"] = NGINX.replace("{BASE_PATH}", path).encode("utf-8")
+        path = base_path(self.base)
+        self.files[".htaccess"] = (
+            HTACCESS.replace("{BASE_ALIAS}", path.rstrip("/") or "/")
+            .replace("{BASE_PATH}", path)
+            .encode("utf-8")
+        )
+        self.files["nginx.conf"] = NGINX_HTTP.replace("{BASE_PATH}", path).encode("utf-8")
+        self.files["nginx-location.conf"] = NGINX_LOCATION.replace("{BASE_PATH}", path).encode(
+            "utf-8"
+        )
 
 
 HTACCESS = """\
 # Apache 2.4 configuration written by `goodpractice build`: serve each resource IRI as HTML,
-# Turtle, JSON-LD or N-Triples, as the Accept header asks. Needs mod_rewrite and mod_mime;
-# put this file at the folder that serves the base IRI's path ({BASE_PATH}).
+# Turtle, JSON-LD or N-Triples, as the Accept header asks, as `goodpractice serve` does.
+#
+# Put the built site/ folder where Apache serves the base IRI's path ({BASE_PATH}), e.g.
+#     Alias {BASE_ALIAS} /srv/gctf-good-practices/site
+#     <Directory /srv/gctf-good-practices/site>
+#         AllowOverride FileInfo Indexes Options=MultiViews,Indexes
+#         Require all granted
+#     </Directory>
+# It needs mod_rewrite, mod_mime, mod_dir and mod_headers (a2enmod rewrite headers), and
+# AllowOverride FileInfo (rewriting, types, errors), Indexes (DirectorySlash) and Options.
+#
+# What it does:
+# - /rabat-washington/gp10 and /rabat-washington/gp10/ answer with the resource's data when
+#   the Accept header names text/turtle, application/ld+json or application/n-triples and
+#   does not name text/html (rabat-washington/gp10.ttl, .jsonld, .nt beside the page);
+# - otherwise a folder asked for without its slash is redirected (303 See Other) to its page,
+#   /rabat-washington/gp10/, and a page asked for by a browser is the page;
+# - every answer carries "Vary: Accept".
+# Limitation: the rules look for the media types in the Accept header and ignore q-values:
+# "text/html;q=0.1, text/turtle" gets HTML, since it names text/html. `goodpractice serve`
+# weighs q-values; a client that wants RDF from this server should not name text/html.
 Options -MultiViews -Indexes
+DirectorySlash Off
+DirectoryIndex index.html
 AddType text/turtle .ttl
 AddType application/ld+json .jsonld
 AddType application/n-triples .nt
 AddType application/rdf+xml .rdf
+AddType text/csv .csv
 AddCharset utf-8 .ttl .jsonld .nt .html .svg .csv
+<IfModule mod_headers.c>
+    Header merge Vary Accept
+</IfModule>
 
 RewriteEngine On
 RewriteBase {BASE_PATH}
 
-# A browser (Accept names text/html, or nothing an RDF format) gets the page, the folder's
-# index.html. Otherwise the data in the first format the Accept header names, from the file
-# beside the page: rabat-washington/gp10 -> rabat-washington/gp10.ttl. mod_rewrite adds
-# "Vary: Accept" itself, since the rules read the Accept header.
 RewriteCond %{HTTP_ACCEPT} !text/html
 RewriteCond %{HTTP_ACCEPT} text/turtle
 RewriteCond %{REQUEST_FILENAME} ^(.+?)/?$
@@ -1860,14 +2404,30 @@ RewriteCond %{REQUEST_FILENAME} ^(.+?)/?$
 RewriteCond %1.nt -f
 RewriteRule ^(.+?)/?$ $1.nt [L]
 
+# A folder without its slash (a bare resource IRI, for HTML): 303 to its page.
+RewriteCond %{REQUEST_FILENAME} -d
+RewriteRule ^(.*[^/])$ $1/ [R=303,L]
+
 ErrorDocument 404 {BASE_PATH}404.html
 """
 
-NGINX = """\
+NGINX_HTTP = """\
 # nginx configuration written by `goodpractice build`: serve each resource IRI as HTML, Turtle,
-# JSON-LD or N-Triples, as the Accept header asks.
+# JSON-LD or N-Triples, as the Accept header asks, as `goodpractice serve` does. Two files:
 #
-# 1. In the http { } block:
+# 1. This one, included in the http { } block:
+#        include /srv/gctf-good-practices/site/nginx.conf;
+# 2. nginx-location.conf, included in the server { } block that serves the site:
+#        root /srv/www;   # the folder that holds the built site/ as .{BASE_PATH}
+#        include /srv/gctf-good-practices/site/nginx-location.conf;
+#    The URL path {BASE_PATH} is the base IRI's; the server's root must hold the site under
+#    that path (here /srv/www{BASE_PATH} is the built site/ folder, copied or linked).
+# The http block keeps its usual `include mime.types;`; the location adds the RDF types.
+#
+# Limitation: the Accept header is matched by media type, without q-values: a header that
+# names text/html gets the page ("text/html;q=0.1, text/turtle" too).
+
+# Which file beside the page answers, from the Accept header: "" for the page itself.
 map $http_accept $gp_extension {
     default "";
     "~*text/html" "";
@@ -1876,23 +2436,61 @@ map $http_accept $gp_extension {
     "~*application/n-triples" ".nt";
 }
 
-# 2. In the server { } block that serves the site (root = the built site/ folder):
-#
-# types {
-#     text/html html;  text/css css;  application/javascript js;  image/svg+xml svg;
-#     application/json json;  text/turtle ttl;  application/ld+json jsonld;
-#     application/n-triples nt;  application/rdf+xml rdf;  text/csv csv;
-# }
-# charset utf-8;
-# charset_types text/turtle application/ld+json application/n-triples text/csv;
-# location {BASE_PATH} {
-#     add_header Vary Accept always;
-#     if ($gp_extension != "") {
-#         rewrite ^(.+?)/?$ $1$gp_extension break;
-#     }
-#     try_files $uri $uri/ =404;
-#     error_page 404 {BASE_PATH}404.html;
-# }
+# The path without its final slash: /rabat-washington/gp10/ -> /rabat-washington/gp10.
+map $uri $gp_path {
+    "~^(?<gp_p>.*[^/])/*$" $gp_p;
+    default $uri;
+}
+
+# The page of a folder asked for with its slash: /rabat-washington/gp10/index.html.
+map $uri $gp_index {
+    "~^(?<gp_i>.*/)$" "${gp_i}index.html";
+    default "";
+}
+"""
+
+NGINX_LOCATION = """\
+# nginx configuration written by `goodpractice build`, for the server { } block that serves
+# the site; nginx.conf (for the http { } block) says how to use both.
+location {BASE_PATH} {
+    # The types of the site's files. A types block here replaces the http block's for this
+    # location, so it lists every type the site uses (nginx's own mime.types lacks the RDF ones).
+    types {
+        text/html html;
+        text/css css;
+        application/javascript js;
+        image/svg+xml svg;
+        image/png png;
+        application/json json;
+        application/xml xml;
+        text/plain txt conf;
+        text/turtle ttl;
+        application/ld+json jsonld;
+        application/n-triples nt;
+        application/rdf+xml rdf;
+        text/csv csv;
+    }
+    default_type application/octet-stream;
+    charset utf-8;
+    charset_types text/css text/plain text/turtle application/ld+json application/n-triples
+        text/csv application/javascript image/svg+xml;
+    add_header Vary Accept always;
+    error_page 404 {BASE_PATH}404.html;
+    # The data the Accept header asks for, if the resource has it (rabat-washington/gp10.ttl
+    # for rabat-washington/gp10 and rabat-washington/gp10/);
+    # else the page of a folder, or the file, asked for; else a folder asked for without its
+    # slash goes to its page (303 See Other).
+    try_files $gp_path$gp_extension $gp_index $uri @gp_folder;
+}
+
+location @gp_folder {
+    add_header Vary Accept always;
+    error_page 404 {BASE_PATH}404.html;
+    if (-d $request_filename) {
+        return 303 $uri/;
+    }
+    return 404;
+}
 """
 
 
@@ -1935,6 +2533,10 @@ EXTRA_CSS = """\
 .md-typeset .gp-matrix th[scope=col] { writing-mode: vertical-rl; white-space: nowrap; }
 .md-typeset .gp-matrix td { text-align: center; padding: .2em .3em; }
 .md-typeset .gp-matrix td.gp-hit { background: #e8eaf6; font-weight: 700; }
+.md-typeset .gp-matrix th[scope=row] { position: sticky; left: 0; z-index: 1; min-width: 9rem; max-width: 16rem; background: var(--md-default-bg-color); }
+.md-typeset .gp-matrix thead th:first-child { position: sticky; left: 0; z-index: 2; background: var(--md-default-bg-color); }
+.gp-pager { font-size: .85em; }
+.md-typeset mark { background: #fff59d; color: inherit; }
 .gp-network { overflow-x: auto; margin: 0; }
 .gp-network svg { max-width: none; }
 .gp-network svg a text { fill: #1a237e; text-decoration: underline; }
@@ -1943,6 +2545,30 @@ EXTRA_CSS = """\
 .gp-swatch { display: inline-block; width: 1.5em; height: .35em; margin-right: .4em; vertical-align: middle; }
 .gp-num { text-align: right; }
 """
+
+
+# The primary navigation, rendered once per folder depth for every page it does not list (the
+# navigation of such a page differs from another's only in its relative links): with tens of
+# thousands of pages, rendering it per page is most of the build.
+NAV_PARTIAL = """\
+{%- set gp_key = page.meta.gp_nav_key if page and page.meta else none -%}
+{%- if gp_key and gp_key in gp_nav_cache -%}
+{{ gp_nav_cache[gp_key] }}
+{%- else -%}
+{%- set gp_rendered -%}{% include "partials/gp-material-nav.html" %}{%- endset -%}
+{%- if gp_key %}{% set _ = gp_nav_cache.update({gp_key: gp_rendered}) %}{% endif -%}
+{{ gp_rendered }}
+{%- endif -%}
+"""
+
+
+def _cached_navigation(theme: Path) -> None:
+    import material
+
+    original = Path(material.__file__).parent / "templates" / "partials" / "nav.html"
+    (theme / "partials").mkdir(exist_ok=True)
+    shutil.copyfile(original, theme / "partials" / "gp-material-nav.html")
+    (theme / "partials" / "nav.html").write_text(NAV_PARTIAL, encoding="utf-8")
 
 
 def _accessible_search(theme: Path) -> None:
@@ -2008,21 +2634,68 @@ def navigation(site: Site) -> list:
     return nav
 
 
-def page_markdown(page: Page) -> str:
-    meta: dict = {"title": page.title}
-    if page.description:
-        meta["description"] = " ".join(page.description.split())
-    if page.alternates:
-        meta["gp_alternates"] = [{"type": t, "href": h} for t, h in page.alternates]
-    if page.hide:
-        meta["hide"] = list(page.hide)
-    if page.jsonld is not None:
-        meta["gp_jsonld"] = script_json(page.jsonld)
-    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=True, width=10**9)
-    body = list(page.body)
-    if not any("<h1" in part for part in body):
-        body.insert(0, f'<h1 id="title">{esc(page.title)}</h1>')
-    return f"---\n{front}---\n\n" + "\n\n".join(body) + "\n"
+HEADING = re.compile(r"^(#{2,6})(!?) (.*)$", re.S)
+
+
+def slugify(text: str) -> str:
+    """The id Python-Markdown's toc extension would give a heading with this text."""
+    value = html.unescape(re.sub(r"<[^>]*>", "", text))
+    value = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
+    value = re.sub(r"[^\w\s-]", "", value).strip().lower()
+    return re.sub(r"[-\s]+", "-", value)
+
+
+def unique_id(slug: str, used: set[str]) -> str:
+    slug = slug or "section"
+    while slug in used:
+        match = re.match(r"^(.*)_([0-9]+)$", slug)
+        slug = f"{match.group(1)}_{int(match.group(2)) + 1}" if match else f"{slug}_1"
+    used.add(slug)
+    return slug
+
+
+def page_html(page: Page) -> tuple[str, list[dict], str]:
+    """The HTML of a page's body, its table of contents, and the part of it that search
+    indexes, as MkDocs would have made them from the Markdown, without the cost of Markdown:
+    every block is ready-made HTML, and a heading is a line ``## Text`` (``##! Text``: a
+    heading whose section search leaves out, marked ``data-search-exclude``)."""
+    used = {"title"}
+    out: list[str] = []
+    searched: list[str] = []
+    tokens: list[dict] = []
+    stack: list[dict] = []
+    excluded_from = 0  # the level of the heading whose section search leaves out
+    parts = list(page.body)
+    if not any("<h1" in part for part in parts):
+        parts.insert(0, f'<h1 id="title">{esc(page.title)}</h1>')
+    for part in parts:
+        match = HEADING.match(part)
+        if not match:
+            out.append(part)
+            if not excluded_from and "data-search-exclude" not in part[: part.find(">") + 1]:
+                searched.append(part)
+            continue
+        level = len(match.group(1))
+        text = match.group(3).strip()
+        ident = unique_id(slugify(text), used)
+        exclude = " data-search-exclude" if match.group(2) else ""
+        heading = (
+            f'<h{level} id="{ident}"{exclude}>{text}<a class="headerlink" href="#{ident}" '
+            f'title="Permanent link">&para;</a></h{level}>'
+        )
+        out.append(heading)
+        if excluded_from and level <= excluded_from:
+            excluded_from = 0
+        if exclude and not excluded_from:
+            excluded_from = level
+        if not excluded_from:
+            searched.append(heading)
+        token = {"level": level, "id": ident, "name": text, "children": []}
+        while stack and stack[-1]["level"] >= level:
+            stack.pop()
+        (stack[-1]["children"] if stack else tokens).append(token)
+        stack.append(token)
+    return "\n".join(out) + "\n", tokens, "\n".join(searched) + "\n"
 
 
 def source_date_epoch(graph: Graph, base: str) -> str:
@@ -2062,7 +2735,9 @@ def render_site(graph: Graph, exports: dict[str, bytes] | None = None) -> Site:
     """Every page and file of the site, in memory."""
     base = base_of(graph)
     exports = exports if exports is not None else export.dataset_files(graph)
-    site = Site(graph, base, exports)
+    # The published graph: the data with its DCAT description (distributions, the release),
+    # whose IRIs get pages too.
+    site = Site(export.published_graph(graph), base, exports)
     site.render()
     return site
 
@@ -2080,34 +2755,33 @@ def build_site(
     from mkdocs.exceptions import MkDocsException
 
     from .build import replace_dir
+    from .site_plugin import GeneratedPages, RestoreContent
 
     started = time.perf_counter()
     site = render_site(graph, exports)
+    sources = [page.source for page in site.pages]
+    if len(set(sources)) != len(sources):
+        twice = sorted({s for s in sources if sources.count(s) > 1})
+        raise SiteError(f"two pages would be written to {', '.join(twice)}")
     site_dir = Path(site_dir)
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     # Absolute: MkDocs reads relative paths in its config as relative to the config file.
     work = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.build.", dir=site_dir.parent)).resolve()
     try:
-        docs, out, theme = work / "docs", work / "site", work / "theme"
-        docs.mkdir()
+        out, theme = work / "site", work / "theme"
         theme.mkdir()
         (theme / "main.html").write_text(THEME_MAIN, encoding="utf-8")
         _accessible_search(theme)
-        prose = docs_folder()
-        if prose.is_dir():
-            for source in sorted(prose.rglob("*")):
-                if source.is_file():
-                    target = docs / source.relative_to(prose)
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    shutil.copyfile(source, target)
-        for page in site.pages:
-            target = docs / page.source
-            if target.exists():
-                raise SiteError(f"two pages would be written to {page.source}")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(page_markdown(page), encoding="utf-8")
-        (docs / "assets").mkdir(exist_ok=True)
-        (docs / "assets" / "goodpractice.css").write_text(EXTRA_CSS, encoding="utf-8")
+        _cached_navigation(theme)
+        docs = docs_folder()
+        if not docs.is_dir():
+            docs = work / "docs"
+            docs.mkdir()
+        clashes = sorted(
+            page.source for page in site.pages if (docs / page.source).exists()
+        )  # fmt: skip
+        if clashes:
+            raise SiteError(f"docs/ has a page where a generated page goes: {', '.join(clashes)}")
 
         config = yaml.safe_load(Path(config_file or find_config()).read_text(encoding="utf-8"))
         config["docs_dir"] = str(docs)
@@ -2129,19 +2803,27 @@ def build_site(
         old_propagate = logger.propagate
         logger.propagate = False
         try:
+            # The graph and the pages stay in memory to the end: the garbage collector need not
+            # walk them again and again while MkDocs makes tens of thousands of small objects.
+            gc.collect()
+            gc.freeze()
             with _environment("SOURCE_DATE_EPOCH", source_date_epoch(graph, site.base)):
                 cfg = load_config(str(config_path))
+                cfg.plugins["goodpractice"] = GeneratedPages(site.pages, site.prose_examples())
+                cfg.plugins["goodpractice-restore"] = RestoreContent()
                 mkdocs_build(cfg)
         except (MkDocsException, SystemExit) as error:
             detail = "\n".join(messages.problems) or str(error)
             raise SiteError(f"MkDocs could not build the site:\n{detail}") from None
         finally:
+            gc.unfreeze()
             logger.removeHandler(messages)
             logger.setLevel(old_level)
             logger.propagate = old_propagate
         if messages.problems:
             raise SiteError("MkDocs reported problems:\n" + "\n".join(messages.problems))
 
+        finish(out, site)
         for name, data in sorted({**site.files, **site.exports}.items()):
             target = out / name
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -2152,6 +2834,25 @@ def build_site(
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return SiteReport(len(site.pages), len(files), size, time.perf_counter() - started)
+
+
+def base_path(base: str) -> str:
+    """The path of the base IRI: '/gctf-good-practices/' for https://w3id.org/gctf-good-practices/."""
+    return re.sub(r"^[a-z][a-z0-9+.-]*://[^/]+", "", base) or "/"
+
+
+def finish(out: Path, site: Site) -> None:
+    """What MkDocs writes that does not suit this site: the 404 page links to /assets/… (it is
+    served at any depth), so its links are made absolute under the base IRI's path; there is
+    no sitemap (the site has no site_url until the w3id redirect is registered)."""
+    page = out / "404.html"
+    if page.is_file():
+        prefix = base_path(site.base)
+        text = page.read_text(encoding="utf-8")
+        text = re.sub(r'(\s(?:href|src|action)=")/(?!/)', rf"\1{prefix}", text)
+        page.write_text(text, encoding="utf-8")
+    for name in ("sitemap.xml", "sitemap.xml.gz"):
+        (out / name).unlink(missing_ok=True)
 
 
 class _Collector(logging.Handler):

@@ -157,7 +157,11 @@ def write_catalogue(folder: Path, memoranda: int, beside_real: bool = False) -> 
                 "alt_labels": [f"Framework Memo {i}"],
                 "publisher": "org/gctf",
                 "issued": f"{2010 + i % 9}-09",
-                "practices": [{"notation": f"GP{n}"} for n in range(1, 6)],
+                # each with its title, so a practice no text describes still says what it is
+                "practices": [
+                    {"notation": f"GP{n}", "title": f"Practice {n} of {framework_label(i)}"}
+                    for n in range(1, 6)
+                ],
             }
         )
     for i in range(1, SHARED_RESOLUTIONS + 1):
