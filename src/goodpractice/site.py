@@ -1381,8 +1381,8 @@ class Site:
                         ("Version", esc(self.text(node, OWL.versionInfo) or "")),
                         (
                             "This release",
-                            self.link(here, g.value(node, OWL.versionIRI))
-                            if g.value(node, OWL.versionIRI) is not None
+                            self.link(here, g.value(node, DCAT3.hasCurrentVersion))
+                            if g.value(node, DCAT3.hasCurrentVersion) is not None
                             else "",
                         ),
                         ("Issued", esc(self.text(node, DCTERMS.issued) or "")),
