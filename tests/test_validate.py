@@ -11,7 +11,7 @@ import time
 
 import pytest
 from rdflib import Graph
-from rdflib.namespace import SH
+from rdflib.namespace import RDF, RDFS, SH
 
 from goodpractice.build import load_model
 from goodpractice.cli import main
@@ -64,7 +64,13 @@ BROKEN = {
         [(DOCUMENTS, 'identifier: "S/RES/1373 (2001)"', 'identifier: "S/RES/1373 (01)"')],
     ),
     "a resolution without its UN record": (
-        [(DOCUMENTS, "  url: https://undocs.org/A/RES/60/288\n", "")],
+        [
+            (
+                DOCUMENTS,
+                "  url: https://undocs.org/A/RES/60/288  # the UN resolver for the verified symbol; not read from a record\n",
+                "",
+            )
+        ],
     ),
     "an alternative label equal to the name": (
         [
@@ -170,6 +176,18 @@ BROKEN = {
             )
         ],
     ),
+    "the symbol of another resolution": (
+        [(DOCUMENTS, 'identifier: "S/RES/2396 (2017)"', 'identifier: "S/RES/2354 (2017)"')],
+    ),
+    "a cited practice without its description": (
+        [
+            (
+                f"{MEMO_DIR}/footnotes.yaml",
+                '      describes: "promoting the collection and fusing detailed information from government agencies, front line workers, communities, and social media to detect recruitment and facilitation while respecting the rule of law and human rights."\n',
+                "",
+            )
+        ],
+    ),
     "a section title with a doubled space": (
         [
             (
@@ -181,10 +199,26 @@ BROKEN = {
     ),
 }
 EXPECTED = {
+    "the symbol of another resolution": (
+        1,
+        [
+            "content/catalogue/documents.yaml:160: un/s-res-2354-2017: dcterms:identifier: The symbol S/RES/2354 (2017) (dcterms:identifier) is also the symbol of un/s-res-2396-2017: each resolution has a symbol of its own.",
+            "content/catalogue/documents.yaml:170: un/s-res-2396-2017: dcterms:identifier: The symbol S/RES/2354 (2017) (dcterms:identifier) is also the symbol of un/s-res-2354-2017: each resolution has a symbol of its own.",
+            "content/catalogue/documents.yaml:170: un/s-res-2396-2017: dcterms:identifier: The symbol S/RES/2354 (2017) (dcterms:identifier) is not this resolution's: its IRI ends in s-res-2396-2017, but this symbol would give s-res-2354-2017.",
+            "goodpractice: the data does not conform (3 violations, 0 warnings).",
+        ],
+    ),
+    "a cited practice without its description": (
+        1,
+        [
+            'content/catalogue/documents.yaml:25: hague-marrakech/gp7: -: The cited good practice hague-marrakech/gp7 needs what the citing text says of it: a description (skos:scopeNote) or its own title (a skos:prefLabel other than "Good Practice <n>").',
+            "goodpractice: the data does not conform (1 violation, 0 warnings).",
+        ],
+    ),
     "a dataset issued in a month": (
         1,
         [
-            'content/publication.yaml:3: dataset: dcterms:issued: The dataset needs exactly one date of issue (dcterms:issued), an xsd:date. (found "2026-11")',
+            'content/publication.yaml:3: dataset: dcterms:issued: The dataset\'s date of issue (dcterms:issued) must be a full date (xsd:date): year, month and day. (found "2026-11")',
             "goodpractice: the data does not conform (1 violation, 0 warnings).",
         ],
     ),
@@ -277,7 +311,8 @@ EXPECTED = {
         1,
         [
             'content/catalogue/documents.yaml:150: un/s-res-1373-2001: dcterms:identifier: A resolution\'s symbol (dcterms:identifier) must be written as the UN writes it: S/RES/<number> (<year>) or A/RES/<session>/<number>. (found "S/RES/1373 (01)")',
-            "goodpractice: the data does not conform (1 violation, 0 warnings).",
+            "content/catalogue/documents.yaml:150: un/s-res-1373-2001: dcterms:identifier: The symbol S/RES/1373 (01) (dcterms:identifier) is not this resolution's: its IRI ends in s-res-1373-2001, but this symbol would give s-res-1373-01.",
+            "goodpractice: the data does not conform (2 violations, 0 warnings).",
         ],
     ),
     "a resolution symbol without its space": (
@@ -297,7 +332,7 @@ EXPECTED = {
     "a section title with a doubled space": (
         0,
         [
-            'content/memoranda/rabat-washington/memorandum.yaml:24: rabat-washington/section-1: skos:prefLabel: warning: A label starts or ends with whitespace, or has doubled spaces or a line break in it. (found "Understanding the  Homegrown Terrorism Phenomenon")',
+            'content/memoranda/rabat-washington/memorandum.yaml:26: rabat-washington/section-1: skos:prefLabel: warning: A label starts or ends with whitespace, or has doubled spaces or a line break in it. (found "Understanding the  Homegrown Terrorism Phenomenon")',
             "goodpractice: the data conforms (0 violations, 1 warning).",
         ],
     ),
@@ -453,3 +488,51 @@ def test_warnings_do_not_stop_the_build(workdir):
         "A label starts or ends with whitespace, or has doubled spaces or a line break in it."
         ' (found "Morocco ")'
     ]
+
+
+def test_a_section_numeral_that_is_not_its_number_is_refused_by_the_content(runner, workdir):
+    """content.py numbers sections by their place and refuses another numeral before there is a
+    graph (the shapes check the same for any graph: test_shapes.py)."""
+    edit(workdir / MEMO_DIR / "memorandum.yaml", "  - notation: II\n", "  - notation: VI\n")
+    code, lines = run(runner)
+    assert code == 1
+    assert lines[0] == f"{MEMO_DIR}/memorandum.yaml:28: section 2 must have notation 'II', not 'VI'"
+
+
+def test_the_report_says_the_data_does_not_conform_when_the_content_cannot_be_read(runner, workdir):
+    """Before there is a graph there are no SHACL results, but --report still writes a standard
+    report: sh:conforms false, with each content problem as a comment."""
+    edit(workdir / MEMO_DIR / "footnotes.yaml", "- number: 5\n", "- number: [5\n")
+    assert run(runner, "--report", "report.ttl")[0] == 2
+    report = Graph().parse(workdir / "report.ttl", format="turtle")
+    (node,) = report.subjects(RDF.type, SH.ValidationReport)
+    assert report.value(node, SH.conforms).toPython() is False
+    assert list(report.objects(node, SH.result)) == []
+    assert [str(c) for c in report.objects(node, RDFS.comment)] == [
+        f"{MEMO_DIR}/footnotes.yaml:66: invalid YAML: while parsing a flow sequence, expected ',' or ']', but got ':'"
+    ]
+
+
+def test_the_report_of_conforming_data(runner, workdir):
+    assert run(runner, "--report", "report.ttl") == (0, [CONFORMS])
+    report = Graph().parse(workdir / "report.ttl", format="turtle")
+    (node,) = report.subjects(RDF.type, SH.ValidationReport)
+    assert report.value(node, SH.conforms).toPython() is True
+
+
+def test_two_processes_find_exactly_what_one_finds(model):
+    """On a large graph the shapes are shared out to two processes; the findings are the same
+    as those of one run, here on the real graph broken in many ways at once."""
+    from goodpractice.validate import findings_from_report, run_shapes
+
+    from .test_shapes import BATCHES, CASES, PREFIXES
+
+    data = Graph()
+    data += model.graph
+    for name in BATCHES[0]:
+        for update in CASES[name]:
+            data.update(PREFIXES + update)
+    one = findings_from_report(run_shapes(data, processes=1), model)
+    two = findings_from_report(run_shapes(data, processes=2), model)
+    assert len(one) > 100
+    assert sorted(map(str, two)) == sorted(map(str, one))

@@ -136,9 +136,8 @@ def validate(
         result = checks.validate(pipeline.load_model(content_dir, base_iri))
     except ContentError as error:  # caught by content.py before there is a graph to check
         result, unreadable = checks.Report.of_content_error(error), error.unreadable
-    else:
-        if report_file is not None:
-            report_file.write_bytes(result.shacl_turtle())
+    if report_file is not None:
+        report_file.write_bytes(result.shacl_turtle())
     if output_format == "json":
         click.echo(result.to_json(strict))
     else:
