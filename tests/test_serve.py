@@ -161,6 +161,33 @@ def test_unacceptable_types_get_406_and_unknown_paths_404(served):
     assert status == 404
 
 
+def test_no_file_outside_the_site_can_be_read(served):
+    """Paths are sent as written (http.client does not tidy them as a browser would)."""
+    import http.client
+
+    url, root, _ = served
+    secret = root / "secret.txt"
+    secret.write_text("not for the web", encoding="utf-8")
+    absolute = secret.as_posix()
+    host, port = url.removeprefix("http://").split(":")
+    for path in (
+        f"/{absolute}",
+        f"/gctf-good-practices/{absolute}",
+        f"/gctf-good-practices/{absolute.replace('/', '%2F')}",
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/gctf-good-practices/..%2Fsecret.txt",
+        "/rabat-washington/..%2F..%2Fsecret.txt",
+    ):
+        connection = http.client.HTTPConnection(host, int(port), timeout=10)
+        connection.request("GET", path, headers={"Accept": "text/turtle, text/html"})
+        response = connection.getresponse()
+        body = response.read()
+        connection.close()
+        assert response.status == 404, path
+        assert b"not for the web" not in body, path
+
+
 def test_a_browser_gets_html_and_pages_of_the_site_are_not_negotiated(served):
     url, _, _ = served
     status, headers, _, final = get(url + GP10)  # no Accept header at all

@@ -189,7 +189,9 @@ class Handler(SimpleHTTPRequestHandler):
                 self.redirect(base, HTTPStatus.MOVED_PERMANENTLY)
                 return
         else:
-            relative = path.lstrip("/")
+            relative = path
+        # No absolute paths ("//etc/passwd", "%2Fetc") and no way up out of the site.
+        relative = relative.lstrip("/")
         if ".." in Path(relative).parts:
             self.not_found(body)
             return
@@ -247,6 +249,9 @@ class Handler(SimpleHTTPRequestHandler):
         location: str | None = None,
         status: HTTPStatus = HTTPStatus.OK,
     ) -> None:
+        if not file.resolve().is_relative_to(self.site.resolve()):  # the last line of defence
+            self.not_found(body)
+            return
         try:
             data = file.read_bytes()
         except OSError:  # the site was replaced between the check and the read
