@@ -261,6 +261,22 @@ def test_a_changed_word_stops_the_build(runner, workdir):
     )
 
 
+def test_an_id_that_is_not_a_plain_path_is_refused(runner, workdir):
+    # Ids become IRIs and the paths of the files written: "../x" would write outside build/.
+    edit(workdir / "content/catalogue/documents.yaml", "- id: erg-22\n", "- id: ../escaped\n")
+    build_fails(
+        runner,
+        workdir,
+        [
+            "content/catalogue/documents.yaml:223: id '../escaped' must be lower-case letters, "
+            "digits and hyphens, in segments separated by '/' (it becomes part of IRIs and file "
+            "paths)",
+            f"{MEMO_DIR}/footnotes.yaml:178: cited resource 'erg-22' is not in the catalogue or the memoranda",
+        ],
+    )
+    assert not (workdir / "escaped.ttl").exists()
+
+
 def test_a_practice_filed_under_the_wrong_section(runner, workdir):
     # Good Practice 5 belongs to section II; filed under III, it breaks the order of the numbering.
     edit(workdir / MEMO_DIR / "practices/gp05.md", "section: II\n", "section: III\n")
@@ -304,3 +320,11 @@ def test_a_bad_base_iri_is_refused(runner, workdir, bad):
         == f"--base-iri must be an http(s) IRI ending in '/', not {bad!r}"
     )
     assert not (workdir / "build").exists()
+
+
+def test_write_tree_refuses_a_path_outside_its_folder(tmp_path):
+    from goodpractice.build import write_tree
+
+    with pytest.raises(ValueError, match="refusing to write '../outside.ttl' outside"):
+        write_tree(tmp_path / "build", {"inside.ttl": b"a", "../outside.ttl": b"b"})
+    assert sorted(p.name for p in tmp_path.iterdir()) == []

@@ -92,6 +92,8 @@ def write_tree(out_dir: Path, files: dict[str, bytes]) -> None:
     try:
         for relative, data in sorted(files.items()):
             target = staging / relative
+            if not target.resolve().is_relative_to(staging.resolve()):
+                raise ValueError(f"refusing to write {relative!r} outside {out_dir}")
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
         replace_dir(staging, out_dir)

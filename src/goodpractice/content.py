@@ -17,6 +17,8 @@ import yaml
 SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 MARKER = re.compile(f"[{SUPERSCRIPT_DIGITS}]+")
 ITALICS = re.compile(r"\*([^*\n]+)\*")
+# A key: the path of a resource under the base IRI ("un/s-res-2396-2017", "hague-marrakech").
+KEY = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)*")
 AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 
@@ -450,6 +452,18 @@ class Fields:
             return default
         return str(value)
 
+    def key(self, name: str = "id") -> str | None:
+        """An id: part of IRIs and of the paths of files written, so plain segments only."""
+        value = self.text(name)
+        if value is not None and not KEY.fullmatch(value):
+            self.error(
+                f"id '{value}' must be lower-case letters, digits and hyphens, in segments "
+                "separated by '/' (it becomes part of IRIs and file paths)",
+                name,
+            )
+            return None
+        return value
+
     def integer(self, key: str) -> int | None:
         self.used.add(key)
         value = self.data.get(key)
@@ -527,7 +541,7 @@ def _body(text: str, first_line: int, path: Path) -> Text:
 def load_memorandum(folder: Path, problems: list[Problem]) -> Memorandum | None:
     path = folder / "memorandum.yaml"
     f = Fields(load_yaml(path), path, problems, "the memorandum")
-    key = f.text("id") or folder.name
+    key = f.key() or folder.name
     if key != folder.name:
         f.error(f"id '{key}' must match the folder name '{folder.name}'", "id")
     source = folder / (f.text("source") or "")
@@ -671,12 +685,12 @@ def _load_footnotes(path: Path, problems: list[Problem]) -> list[Footnote]:
 
 def _load_glossary(path: Path, problems: list[Problem]) -> Glossary:
     f = Fields(load_yaml(path), path, problems, "the glossary")
-    key, title, definition = f.text("id"), f.text("title"), f.text("definition")
+    key, title, definition = f.key(), f.text("title"), f.text("definition")
     terms = []
     for item, line in f.items("terms"):
         t = Fields(item, path, problems, "a term", line)
         term = Term(
-            t.text("id") or "",
+            t.key() or "",
             t.text("label") or "",
             t.text("definition") or "",
             t.integer("source") or 0,
@@ -701,7 +715,7 @@ def _load_entries(path: Path, problems: list[Problem], organisations: bool) -> l
         if kind and kind not in ENTRY_KINDS:
             f.error(f"unknown kind '{kind}'; use one of: {', '.join(ENTRY_KINDS)}", "kind")
         entry = Entry(
-            key=f.text("id") or "",
+            key=f.key() or "",
             kind=kind or "",
             label=f.text("label") or "",
             location=f.loc(),
