@@ -403,3 +403,30 @@ def test_a_corpus_without_the_real_memorandum_gets_its_site(tmp_path):
     assert examples, "the table has no example from the data"
     for href in examples:
         assert target_of(site, "/" + href.split("#")[0]), href
+
+
+def test_titles_with_quotes_reach_the_head_intact(built_site):
+    """Good Practice 7's title has quotation marks: the theme prints meta values unescaped."""
+    from html.parser import HTMLParser
+
+    found: dict[str, str] = {}
+
+    class Head(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            attributes = dict(attrs)
+            if tag == "meta" and attributes.get("name") == "description":
+                found["description"] = attributes.get("content", "")
+                found["attributes"] = sorted(attributes)
+
+        def handle_data(self, data):
+            if self.lasttag == "title" and "title" not in found:
+                found["title"] = data
+
+    Head().feed((built_site / "rabat-washington/gp7/index.html").read_text(encoding="utf-8"))
+    title = (
+        "Involve those who are best-placed to affect change, including youth, women, and "
+        '"formers," in the development and implementation of prevention activities.'
+    )
+    assert found["description"] == title
+    assert found["attributes"] == ["content", "name"]
+    assert found["title"] == f"Good Practice 7: {title} - GCTF Good Practices as Linked Data"

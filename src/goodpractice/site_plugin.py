@@ -9,6 +9,7 @@ theme as page metadata, not through YAML front matter. Imported only when a site
 from __future__ import annotations
 
 import functools
+import html
 
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
@@ -57,11 +58,13 @@ class GeneratedPages(BasePlugin):
             for placeholder, text in self.prose.get(page.file.src_uri, {}).items():
                 markdown = markdown.replace(placeholder, text)
             return markdown
+        # The theme prints these into <title> and attributes as they are (MkDocs' Jinja does not
+        # escape): a title with quotes or a '<' must arrive escaped.
         meta: dict = {}
         if generated.path:  # the home page keeps the site's name as its <title>
-            meta["title"] = generated.title
+            meta["title"] = html.escape(generated.title, quote=True)
         if generated.description:
-            meta["description"] = " ".join(generated.description.split())
+            meta["description"] = html.escape(" ".join(generated.description.split()), quote=True)
         if generated.alternates:
             meta["gp_alternates"] = [{"type": t, "href": h} for t, h in generated.alternates]
         if generated.hide:
