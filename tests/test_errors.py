@@ -328,3 +328,35 @@ def test_write_tree_refuses_a_path_outside_its_folder(tmp_path):
     with pytest.raises(ValueError, match="refusing to write '../outside.ttl' outside"):
         write_tree(tmp_path / "build", {"inside.ttl": b"a", "../outside.ttl": b"b"})
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_a_site_that_fails_leaves_the_exports_as_they_were(runner, workdir, monkeypatch):
+    from goodpractice import site
+
+    def broken_site(*args, **kwargs):
+        raise site.SiteError("MkDocs could not build the site: (a test)")
+
+    monkeypatch.setattr(site, "build_site", broken_site)
+    (workdir / "build").mkdir()
+    (workdir / "build" / "previous.txt").write_text("from the last good build")
+    result = runner.invoke(main, ["build"])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "goodpractice: the site could not be built, nothing was written to build/ or site/:",
+        "MkDocs could not build the site: (a test)",
+    ]
+    assert sorted(p.name for p in (workdir / "build").iterdir()) == ["previous.txt"]
+    assert sorted(p.name for p in workdir.iterdir()) == ["build", "content"]
+
+
+def test_exports_that_cannot_be_written_leave_the_site_as_it_was(workdir, monkeypatch):
+    from goodpractice import build as pipeline
+
+    real = pipeline.dataset_files
+    monkeypatch.setattr(pipeline, "dataset_files", lambda g: {**real(g), "../outside.ttl": b""})
+    (workdir / "site").mkdir()
+    (workdir / "site" / "previous.txt").write_text("from the last good build")
+    with pytest.raises(ValueError, match="refusing to write '../outside.ttl'"):
+        pipeline.build(workdir / "content", workdir / "build", site_dir=workdir / "site")
+    assert sorted(p.name for p in (workdir / "site").iterdir()) == ["previous.txt"]
+    assert sorted(p.name for p in workdir.iterdir()) == ["content", "site"]

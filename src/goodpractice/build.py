@@ -76,16 +76,32 @@ def build(
     if violations:
         raise ContentError([finding.as_problem() for finding in violations])
     files = dataset_files(model.graph)
-    if site_dir is not None:
-        from .site import build_site  # MkDocs loads only when a site is built
+    # The exports are written first but put in place last: if the site fails, neither changes.
+    staging = stage_tree(out_dir, files)
+    try:
+        if site_dir is not None:
+            from .site import build_site  # MkDocs loads only when a site is built
 
-        build_site(model.graph, site_dir, exports=files)
-    write_tree(out_dir, files)
+            build_site(model.graph, site_dir, exports=files)
+        replace_dir(staging, out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     return files
 
 
 def write_tree(out_dir: Path, files: dict[str, bytes]) -> None:
     """Write files into a temporary sibling folder, then swap it into place in one step."""
+    staging = stage_tree(out_dir, files)
+    try:
+        replace_dir(staging, Path(out_dir))
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def stage_tree(out_dir: Path, files: dict[str, bytes]) -> Path:
+    """Write files into a new temporary sibling of ``out_dir`` and return it (not yet in place)."""
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
@@ -96,10 +112,10 @@ def write_tree(out_dir: Path, files: dict[str, bytes]) -> None:
                 raise ValueError(f"refusing to write {relative!r} outside {out_dir}")
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-        replace_dir(staging, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    return staging
 
 
 def replace_dir(new: Path, target: Path) -> None:

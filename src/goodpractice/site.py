@@ -369,6 +369,10 @@ class Site:
                 return scheme
         return None
 
+    def by_label(self, node) -> tuple[str, str]:
+        """A sort key: the label, then the IRI, so that equal labels keep one order."""
+        return self.label(node), str(node)
+
     def label(self, node) -> str:
         """How a resource is named in links and headings."""
         if node in self._labels:
@@ -560,7 +564,7 @@ class Site:
             groups, key=lambda k: (CITATION_ORDER.index(k) if k in CITATION_ORDER else 99, k)
         ):
             label = CITATION_LABELS.get(kind, kind)
-            out.append(f"### {label}")
+            out.append(f"### {esc(label)}")
             out.append(
                 block(
                     f'<p class="gp-kind">CiTO: <code>cito:{esc(kind)}</code></p>',
@@ -900,7 +904,7 @@ class Site:
                     "Contributors",
                     ", ".join(
                         self.link(here, c)
-                        for c in sorted(g.objects(memo, DCTERMS.contributor), key=self.label)
+                        for c in sorted(g.objects(memo, DCTERMS.contributor), key=self.by_label)
                     ),
                 ),
                 (
@@ -998,7 +1002,7 @@ class Site:
         self.resource_page(node, self.label(node), body)
 
     def mentions_of(self, node, here: str) -> list[str]:
-        named = sorted(set(self.g.objects(node, SCHEMA.mentions)), key=self.label)
+        named = sorted(set(self.g.objects(node, SCHEMA.mentions)), key=self.by_label)
         if not named:
             return []
         return ["## Names without citing", block(self.ul([self.link(here, n) for n in named]))]
@@ -1122,7 +1126,7 @@ class Site:
                 )
             body += ["## What it cites", block("<ul>", "\n".join(items), "</ul>")]
         body += self.mentions_of(node, here)
-        terms = sorted(g.subjects(DCTERMS.source, node), key=self.label)
+        terms = sorted(g.subjects(DCTERMS.source, node), key=self.by_label)
         if terms:
             body += ["## Terms it defines", block(self.ul([self.link(here, t) for t in terms]))]
         body += self.notes_block(node)
@@ -1226,7 +1230,7 @@ class Site:
                     "Associated with",
                     ", ".join(
                         self.link(here, o)
-                        for o in sorted(g.objects(node, PROV.wasAssociatedWith), key=self.label)
+                        for o in sorted(g.objects(node, PROV.wasAssociatedWith), key=self.by_label)
                     ),
                 ),
             ]
@@ -1249,7 +1253,7 @@ class Site:
         body += self.cited_by_block(node, here)
         body += self.mentioned_block(node, here)
         if self.kind(node) == "organisation":
-            published = sorted(g.subjects(DCTERMS.publisher, node), key=self.label)
+            published = sorted(g.subjects(DCTERMS.publisher, node), key=self.by_label)
             published = [p for p in published if self.kind(p) != "dataset"]
             if published:
                 body += self.long_list(
@@ -1262,7 +1266,7 @@ class Site:
             involved = sorted(
                 set(g.subjects(PROV.wasAssociatedWith, node))
                 | set(g.subjects(DCTERMS.contributor, node)),
-                key=self.label,
+                key=self.by_label,
             )
             if involved:
                 body += self.long_list(
@@ -1419,15 +1423,19 @@ class Site:
                 "<code>Accept</code> header asks.</p>",
                 f"<p>Every resource with its files, {LIST_PAGE} a page: "
                 f'<a href="{esc(rel(here, "dataset/files/"))}">files by resource</a> '
-                f"({len(self.resources) - 1:,} resources).</p>",
+                f"({len(self.listed_resources()):,} resources).</p>",
             ),
         ]
         body += self.data_block(node, here)
         self.resource_page(node, "Downloads", body)
         self.resource_files_index()
 
+    def listed_resources(self) -> list:
+        """The resources the files index lists: all but the data model and the dataset."""
+        return [n for n in self.resources if self.key(n) not in ("def", "dataset")]
+
     def resource_files_index(self) -> None:
-        nodes = [n for n in self.resources if self.key(n) not in ("def", "dataset")]
+        nodes = self.listed_resources()
 
         def item(n, where: str) -> str:
             key = self.key(n)
@@ -1691,7 +1699,7 @@ class Site:
     def memoranda_index(self) -> None:
         here = "memoranda"
         others = sorted(
-            (n for n in self.resources if self.kind(n) == "framework-document"), key=self.label
+            (n for n in self.resources if self.kind(n) == "framework-document"), key=self.by_label
         )
         self.index_pages(
             here,
@@ -1753,7 +1761,7 @@ class Site:
 
         listed, all_nodes = [], []
         for title, kind in groups:
-            nodes = sorted((n for n in self.resources if self.kind(n) == kind), key=self.label)
+            nodes = sorted((n for n in self.resources if self.kind(n) == kind), key=self.by_label)
             if nodes:
                 listed.append((title, [functools.partial(item, n) for n in nodes]))
                 all_nodes += nodes
@@ -1773,7 +1781,7 @@ class Site:
 
     def organisations_index(self) -> None:
         nodes = sorted(
-            (n for n in self.resources if self.kind(n) == "organisation"), key=self.label
+            (n for n in self.resources if self.kind(n) == "organisation"), key=self.by_label
         )
 
         def item(n, where: str) -> str:

@@ -492,4 +492,5 @@ def _order(finding: Finding):
         finding.resource or "",
         finding.property or "",
         finding.message,
+        finding.severity,
     )
