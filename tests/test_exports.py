@@ -29,6 +29,10 @@ DCAT3 = export.DCAT3  # DCAT 3 versioning terms, not in rdflib's closed DCAT nam
 pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
 
 
+# Files in build/ that are not the document of one resource.
+NOT_RESOURCE_DOCUMENTS = {"dataset.ttl", "dataset-description.ttl", "ontology.ttl", "shapes.ttl"}
+
+
 @pytest.fixture(scope="module")
 def out(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("exports") / "build"
@@ -76,6 +80,18 @@ def test_a_build_with_another_hash_seed_writes_the_same_bytes(out, tmp_path):
 
 # --------------------------------------------------------------------------------------------
 # CSV
+
+
+def test_every_resource_has_its_n_triples_with_the_triples_of_its_turtle(out):
+    turtles = sorted(p for p in out.rglob("*.ttl") if p.name not in NOT_RESOURCE_DOCUMENTS)
+    assert len(turtles) > 100
+    for turtle in turtles:
+        nt = turtle.with_suffix(".nt")
+        assert nt.is_file(), nt
+        lines = nt.read_text(encoding="utf-8").splitlines()
+        assert lines == sorted(set(lines)), nt  # one triple a line, sorted, no repeats
+        expected = Graph().parse(turtle, format="turtle")
+        assert isomorphic(Graph().parse(nt, format="nt"), expected), nt
 
 
 def test_practices_csv_has_one_row_per_practice_in_source_order(out):

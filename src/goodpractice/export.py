@@ -217,10 +217,6 @@ def canonical(graph: Graph) -> Graph:
     return copy_
 
 
-def turtle(graph: Graph) -> bytes:
-    return fast_turtle(graph)
-
-
 def fast_turtle(triples, converted: dict | None = None) -> bytes:
     """Turtle written by pyoxigraph from the sorted triples, so the bytes depend on the triples
     alone; rdflib's Turtle writer takes seven times as long, and there is a Turtle document per
@@ -550,12 +546,6 @@ class _Index:
     def member_triples(self, root: URIRef) -> list[tuple]:
         return [t for node in self.members(root) for t in self.triples.get(node, [])]
 
-    def subgraph(self, root: URIRef) -> Graph:
-        sub = new_graph()
-        for triple in self.member_triples(root):
-            sub.add(triple)
-        return sub
-
     def frame(self, root: URIRef) -> dict:
         """A pyld frame nesting the root's parts (and citations under the text they come from)
         and leaving every other link a reference."""
@@ -854,7 +844,8 @@ def source_order(graph: Graph) -> dict[str, tuple]:
 
 def resource_files(graph: Graph, base_iri: str) -> dict[str, bytes]:
     """One document per resource at the path of its IRI: ``rabat-washington/gp10.jsonld``
-    (context by IRI), ``.embedded.jsonld`` (context inline) and ``.ttl``, same triples in each."""
+    (context by IRI), ``.embedded.jsonld`` (context inline), ``.ttl`` and ``.nt``, the same
+    triples in each."""
     index = _index_for(graph)
     resources_ = _resource_iris(index, base_iri)
     wanted = set(resources_)
@@ -865,7 +856,9 @@ def resource_files(graph: Graph, base_iri: str) -> dict[str, bytes]:
         data = dumps(_ordered_keys(document))
         files[f"{path}.jsonld"] = data
         files[f"{path}.embedded.jsonld"] = with_embedded_context(data)
-        files[f"{path}.ttl"] = fast_turtle(index.member_triples(node), index.converted)
+        triples = index.member_triples(node)
+        files[f"{path}.ttl"] = fast_turtle(triples, index.converted)
+        files[f"{path}.nt"] = ntriples(triples)
         wanted.discard(node)
 
     # A part's document is the part as nested in its whole's document (the frame nests the same
@@ -909,11 +902,6 @@ def dataset_document(graph: Graph, *, embed_context: bool = False) -> dict:
     if embed_context:
         document["@context"] = load_context()["@context"]
     return document
-
-
-def description_graph(graph: Graph) -> Graph:
-    """The dataset node with its distributions and release: dataset-description.ttl."""
-    return _index_for(graph).subgraph(dataset_iri(graph))
 
 
 # --------------------------------------------------------------------------------------------

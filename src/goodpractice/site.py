@@ -33,7 +33,6 @@ from pathlib import Path
 import yaml
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
-from rdflib.plugins.serializers.nt import _nt_row
 
 from . import export
 from .content import MARKER, SUPERSCRIPT_DIGITS, marker_number
@@ -185,13 +184,6 @@ def script_json(document) -> str:
 def block(*parts: str) -> str:
     """A raw HTML block for the Markdown: one element, no blank line inside."""
     return "\n".join(p for p in parts if p).replace("\n\n", "\n")
-
-
-def ntriples_of(triples) -> bytes:
-    """N-Triples of some triples, one a line, sorted, each line as rdflib's N-Triples writer
-    (which export.ntriples uses for the whole dataset) writes it."""
-    lines = sorted({_nt_row(t) for t in triples})
-    return "".join(lines).encode("utf-8")
 
 
 def stable(value):
@@ -806,44 +798,14 @@ class Site:
             raise SiteError("\n".join(problems))
 
     def _resource_files(self) -> None:
-        """Per-resource Turtle, JSON-LD and N-Triples, beside the page of each resource.
-
-        The exporter's per-resource documents (``export.resource_files``, among the exports
-        when ``dataset_files`` made them) are used as they are; N-Triples is written from the
-        same triples as the resource's Turtle (``member_triples``: the resource, its parts and
-        their #fragments)."""
-        files = dict(self.exports)
-        index = export._index_for(self.g)
-        if not any(
-            f"{self.key(n)}.ttl" in files
-            for n in self.resources
-            if self.key(n) not in ("def", "dataset")
-        ):
-            for name, data in export.resource_files(self.g, self.base).items():
-                files.setdefault(name, data)
-                self.files.setdefault(name, data)
+        """The JSON-LD each resource's page embeds. Its Turtle, JSON-LD and N-Triples beside
+        the page are the exporter's per-resource files (``export.resource_files``), copied
+        with the other exports: one producer for build/ and the site."""
         for node in self.resources:
             key = self.key(node)
             if key == "def":
                 continue
-            if key == "dataset":  # its data is the whole dataset: the exports dataset.ttl, …
-                self.resource_documents[key] = self.document(node, files)
-                continue
-            triples = index.member_triples(node) if node in index.triples else []
-            if not triples:
-                triples = list(self.subgraph(node))
-            if f"{key}.ttl" not in files:
-                files[f"{key}.ttl"] = self.files[f"{key}.ttl"] = export.fast_turtle(triples)
-            if f"{key}.jsonld" not in files:
-                sub = Graph()
-                for triple in triples:
-                    sub.add(triple)
-                files[f"{key}.jsonld"] = self.files[f"{key}.jsonld"] = export.dumps(
-                    self.fallback_document(sub)
-                )
-            if f"{key}.nt" not in files:
-                self.files[f"{key}.nt"] = ntriples_of(triples)
-            self.resource_documents[key] = self.document(node, files)
+            self.resource_documents[key] = self.document(node, self.exports)
 
     def document(self, node, files: dict[str, bytes]) -> dict | bytes:
         """The JSON-LD a page embeds: its resource's document with the context inline."""
@@ -856,13 +818,11 @@ class Site:
         for name in names:
             if name in files:
                 return files[name]  # the JSON as written: parsed only when its page is built
-        resource_document = getattr(export, "resource_document", None)
-        if resource_document is not None:
-            return resource_document(self.g, str(node), embed_context=True)
-        return self.fallback_document(self.subgraph(node))
+        raise SiteError(f"{node}: the exports have no JSON-LD document for it")
 
     @staticmethod
-    def fallback_document(graph: Graph) -> dict:
+    def ontology_document(graph: Graph) -> dict:
+        """The ontology (not data, so not among the exports' documents) as compacted JSON-LD."""
         context = export.load_context()["@context"]
         text = export.canonical(graph).serialize(
             format="json-ld", context=context, auto_compact=True
@@ -873,16 +833,6 @@ class Site:
             if "@context" in document
             else document
         )
-
-    def subgraph(self, node) -> Graph:
-        """What the data says about a resource: its triples and those of its #fragments."""
-        sub = Graph()
-        for prefix, ns in self.g.namespaces():
-            sub.bind(prefix, ns, override=True, replace=True)
-        for subject in (node, *self.fragments.get(node, ())):
-            for triple in self.g.triples((subject, None, None)):
-                sub.add(triple)
-        return sub
 
     # ---------------------------------------------------------------- the memorandum
 
@@ -1344,7 +1294,7 @@ class Site:
 
         # The whole dataset: its DCAT distributions, each row the anchor of its IRI (dataset#turtle).
         whole, listed = [], set()
-        order = {d[1]: i for i, d in enumerate(getattr(export, "DISTRIBUTIONS", ()))}
+        order = {d[1]: i for i, d in enumerate(export.DISTRIBUTIONS)}
         distributions = sorted(
             g.objects(node, DCAT.distribution),
             key=lambda d: (order.get(self.key(g.value(d, DCAT.downloadURL) or d), 99), str(d)),
@@ -2160,7 +2110,7 @@ class Site:
         ]
         self.files["def.ttl"] = export.ontology_file("ontology.ttl").read_bytes()
         self.files["def.nt"] = export.ntriples(onto)
-        onto_doc = self.fallback_document(onto)
+        onto_doc = self.ontology_document(onto)
         self.files["def.jsonld"] = export.dumps(onto_doc)
         if len(shapes):
             self.files.setdefault("shapes.ttl", shapes_path.read_bytes())
