@@ -183,14 +183,14 @@ def validate(
     "--watch/--no-watch",
     default=True,
     show_default=True,
-    help="Rebuild whenever a file under the content folder changes.",
+    help="Rebuild whenever a file under the content folder, docs/ or mkdocs.yml changes.",
 )
 @click.option(
     "--interval",
     default=0.5,
     show_default=True,
-    type=float,
-    help="Seconds between two looks at the content folder.",
+    type=click.FloatRange(min=0.1),
+    help="Seconds between two looks for changes.",
 )
 @click.option("--verbose", is_flag=True, help="Print a line for every request.")
 def serve(

@@ -371,11 +371,17 @@ class Watcher(threading.Thread):
         self.state = self.snapshot()
 
     def snapshot(self) -> tuple:
-        return tuple(
-            snapshot(f) if f.is_dir() else ((str(f), f.stat().st_mtime_ns, f.stat().st_size),)
-            for f in self.folders
-            if f.exists()
-        )
+        state = []
+        for f in self.folders:
+            try:
+                if f.is_dir():
+                    state.append(snapshot(f))
+                elif f.exists():
+                    stat = f.stat()
+                    state.append(((str(f), stat.st_mtime_ns, stat.st_size),))
+            except OSError:  # removed while we looked: the next look sees the change
+                state.append(())
+        return tuple(state)
 
     def run(self) -> None:
         while not self.stopped.wait(self.interval):
@@ -467,4 +473,5 @@ def serve(
     finally:
         if watcher:
             watcher.stop()
+            watcher.join()  # let a rebuild under way finish and clean up its staging folders
         server.server_close()
