@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import socket
 from pathlib import Path
 
 import pytest
@@ -53,3 +54,15 @@ def built_site(tmp_path_factory):
     root = tmp_path_factory.mktemp("built")
     pipeline.build(CONTENT, root / "build", site_dir=root / "site")
     return root / "site"
+
+
+@pytest.fixture(scope="session")
+def out(built_site) -> Path:
+    """The exports of the session's build (build/ beside the site)."""
+    return built_site.parent / "build"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

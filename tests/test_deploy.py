@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import free_port
+
 BASE_PATH = "/gctf-good-practices/"
 APACHE = Path("/usr/sbin/apache2")
 NGINX = Path("/usr/sbin/nginx")
@@ -26,12 +28,6 @@ TURTLE = "text/turtle"
 JSONLD = "application/ld+json"
 NTRIPLES = "application/n-triples"
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_for(port: int, process: subprocess.Popen, log: Path) -> None:

@@ -33,13 +33,6 @@ pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:D
 NOT_RESOURCE_DOCUMENTS = {"dataset.ttl", "dataset-description.ttl", "ontology.ttl", "shapes.ttl"}
 
 
-@pytest.fixture(scope="module")
-def out(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("exports") / "build"
-    build(CONTENT, folder)
-    return folder
-
-
 def tree(folder: Path) -> dict[str, bytes]:
     return {
         str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()

@@ -28,13 +28,6 @@ pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:D
 
 
 @pytest.fixture(scope="module")
-def out(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("jsonld") / "build"
-    build(CONTENT, folder)
-    return folder
-
-
-@pytest.fixture(scope="module")
 def published(model) -> Graph:
     return export.published_graph(model.graph)
 

@@ -7,7 +7,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -21,17 +20,11 @@ from rdflib import Graph, URIRef
 from goodpractice.export import load_context
 from goodpractice.serve import negotiate
 
-from .conftest import CONTENT, MEMO
+from .conftest import CONTENT, MEMO, free_port
 
 GP10 = "/rabat-washington/gp10"
 TURTLE_ACCEPT = "text/turtle"
 RESOLUTION = "/un/s-res-2396-2017/"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
