@@ -153,33 +153,44 @@ def child(size: str, workdir: Path, profile_dir: Path | None, skip: set[str]) ->
         stages.run("site", site.build_site, model.graph, site_dir, files)
         result["site_files"] = tree_size(site_dir)
         result["site_pages"] = tree_size(site_dir, ".html")
-    stages.save(running="whole build")
-
-    # As a user runs them: the CLI in a fresh process.
-    stages.save(running="validate (CLI)")
-    result["validate_cli"] = run_command(["validate", "--content", str(content_dir)], workdir)
-    result["whole"] = {"skipped": SKIPPED} if "whole" in skip else whole_build(content_dir, workdir)
-    if size == "real" and "serve" not in skip:
-        stages.save(running="serve")
-        result["serve"] = serve_latency(content_dir, workdir)
+        result["largest_page"] = largest_file(site_dir, ".html")
     result["running"] = None
     return result
+
+
+def commands(size: str, workdir: Path, skip: set[str]) -> dict:
+    """The commands as a user runs them, each in a fresh process started from this (small)
+    parent: a child forked from the process that ran the stages would inherit its peak."""
+    content_dir = REAL_CONTENT if size == "real" else workdir / "content"
+    result = {"validate_cli": run_command(["validate", "--content", str(content_dir)], workdir)}
+    result["whole"] = {"skipped": SKIPPED} if "whole" in skip else whole_build(content_dir, workdir)
+    if size == "real" and "serve" not in skip:
+        result["serve"] = serve_latency(content_dir, workdir)
+    return result
+
+
+def largest_file(folder: Path, suffix: str) -> str:
+    """The path of the largest file ending in ``suffix``: which page it is tells why."""
+    files = [p for p in folder.rglob(f"*{suffix}") if p.is_file()]
+    return str(max(files, key=lambda p: (p.stat().st_size, str(p))).relative_to(folder))
 
 
 def run_command(command: list[str], workdir: Path) -> dict:
     """Run ``goodpractice COMMAND`` in a fresh process: wall time (start-up and imports
     included) and the process's peak memory."""
-    start = time.perf_counter()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "goodpractice", *command],
-        cwd=workdir,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        return {"failed": " ".join(command), "stderr": process.stderr.read().decode()[-2000:]}
+    with tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "goodpractice", *command],
+            cwd=workdir,
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+        if os.waitstatus_to_exitcode(status) != 0:
+            errors.seek(0)
+            return {"failed": " ".join(command), "stderr": errors.read().decode()[-2000:]}
     return {"seconds": seconds, "peak_rss": usage.ru_maxrss * 1024}
 
 
@@ -284,7 +295,9 @@ def run_size(
                 stderr.strip().splitlines()[-3:]
             )
             return result
-        return json.loads(stdout.strip().splitlines()[-1])
+        result = json.loads(stdout.strip().splitlines()[-1])
+        result.update(commands(size, workdir, {s for s in skip.split(",") if s}))
+        return result
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.communicate()
@@ -360,8 +373,8 @@ def table(results: list[dict]) -> str:
     row("goodpractice validate (fresh process)", command("validate_cli"))
     row("goodpractice build (fresh process)", command("whole"))
     row("serve: an edit shown after", lambda r: command("serve")(r) if "serve" in r else "-")
-    row("peak memory, stages", lambda r: mib(r["peak_rss"]))
-    row("peak memory, whole build", lambda r: mib(r["whole"]["peak_rss"]))
+    row("peak memory, stages in one process", lambda r: mib(r["peak_rss"]))
+    row("peak memory, goodpractice build", lambda r: mib(r["whole"]["peak_rss"]))
     row(
         "files written (bytes)",
         lambda r: (
@@ -371,7 +384,9 @@ def table(results: list[dict]) -> str:
     )
     row(
         "largest page",
-        lambda r: kib(r["site_pages"][2]) if "site_pages" in r else "-",
+        lambda r: (
+            f"{r['site_pages'][2]:,} bytes ({r['largest_page']})" if "site_pages" in r else "-"
+        ),
     )
     width = max(len(name) for name, _ in rows)
     widths = [max(len(h), *(len(cells[i]) for _, cells in rows)) for i, h in enumerate(heads)]
@@ -414,7 +429,9 @@ def main() -> None:
         default="real,1000,10000",
         help="comma-separated: 'real' and/or numbers of practices (multiples of 20)",
     )
-    parser.add_argument("--timeout", type=float, default=1800, help="seconds allowed per size")
+    parser.add_argument(
+        "--timeout", type=float, default=1800, help="seconds allowed for the stages of one size"
+    )
     parser.add_argument(
         "--profile",
         type=Path,
