@@ -41,8 +41,14 @@ def report(error: ContentError, stopped: str) -> None:
 def main() -> None:
     """Publish GCTF good-practice memoranda as linked data.
 
-    Reads the content files, builds one RDF graph, checks it, and writes the
-    exports (Turtle, JSON-LD, N-Triples, RDF/XML).
+    Reads the content files, builds one RDF graph, checks it against the SHACL
+    shapes and the source text, and writes the exports (Turtle, JSON-LD,
+    N-Triples, RDF/XML, CSV) and a documentation site.
+
+    \b
+    goodpractice validate   check the content, write nothing
+    goodpractice build      check, then write build/ and site/
+    goodpractice serve      browse the site locally, rebuilt on every edit
     """
 
 
@@ -74,7 +80,10 @@ def main() -> None:
 def build(
     content_dir: Path, out_dir: Path, base_iri: str | None, with_site: bool, site_dir: Path
 ) -> None:
-    """Check the content and write every export to the output folder, and the site."""
+    """Check the content, then write every export to build/ and the site to site/.
+
+    Nothing is written unless every check passes; the last good build stays as it was.
+    """
     from .site import SiteError
 
     written = f"{display_path(out_dir)}/" + (f" or {display_path(site_dir)}/" if with_site else "")
