@@ -26,6 +26,27 @@ BASE_IRI_OPTION = click.option(
 )
 
 
+def out_option(help_text: str):
+    return click.option(
+        "--out",
+        "out_dir",
+        default="build",
+        show_default=True,
+        type=click.Path(file_okay=False, path_type=Path),
+        help=help_text,
+    )
+
+
+def site_dir_option(help_text: str):
+    return click.option(
+        "--site-dir",
+        default="site",
+        show_default=True,
+        type=click.Path(file_okay=False, path_type=Path),
+        help=help_text,
+    )
+
+
 def report(error: ContentError, stopped: str) -> None:
     for problem in error.problems:
         click.echo(str(problem), err=True)
@@ -54,14 +75,7 @@ def main() -> None:
 
 @main.command()
 @CONTENT_OPTION
-@click.option(
-    "--out",
-    "out_dir",
-    default="build",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Where to write the exports. Replaced only when the whole build succeeds.",
-)
+@out_option("Where to write the exports. Replaced only when the whole build succeeds.")
 @BASE_IRI_OPTION
 @click.option(
     "--site/--no-site",
@@ -70,13 +84,7 @@ def main() -> None:
     show_default=True,
     help="Also build the static site (MkDocs Material) from the checked graph.",
 )
-@click.option(
-    "--site-dir",
-    default="site",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Where to write the site. Replaced only when the whole build succeeds.",
-)
+@site_dir_option("Where to write the site. Replaced only when the whole build succeeds.")
 def build(
     content_dir: Path, out_dir: Path, base_iri: str | None, with_site: bool, site_dir: Path
 ) -> None:
@@ -157,21 +165,8 @@ def validate(
 
 @main.command()
 @CONTENT_OPTION
-@click.option(
-    "--out",
-    "out_dir",
-    default="build",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Where each rebuild writes the exports.",
-)
-@click.option(
-    "--site-dir",
-    default="site",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The site to serve.",
-)
+@out_option("Where each rebuild writes the exports.")
+@site_dir_option("The site to serve.")
 @BASE_IRI_OPTION
 @click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
 @click.option(

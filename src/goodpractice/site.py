@@ -361,6 +361,17 @@ class Site:
                 return scheme
         return None
 
+    def neighbours(self, here: str, node, ordered: list, noun: str, label) -> list[str]:
+        """Links to the previous and the next of ``node`` in ``ordered``, where there are."""
+        i = ordered.index(node)
+        what = f" {noun}" if noun else ""
+        nav = []
+        if i > 0:
+            nav.append(f"Previous{what}: {self.link(here, ordered[i - 1], label(ordered[i - 1]))}")
+        if i + 1 < len(ordered):
+            nav.append(f"Next{what}: {self.link(here, ordered[i + 1], label(ordered[i + 1]))}")
+        return nav
+
     def by_label(self, node) -> tuple[str, str]:
         """A sort key: the label, then the IRI, so that equal labels keep one order."""
         return self.label(node), str(node)
@@ -973,17 +984,9 @@ class Site:
         ]
         body += self.footnotes_block(node, here)
         body += self.cites_block(node, here)
-        sections = self.sections_of(memo)
-        i = sections.index(node)
-        nav = []
-        if i > 0:
-            nav.append(
-                f"Previous section: {self.link(here, sections[i - 1], 'Section ' + self.label(sections[i - 1]))}"
-            )
-        if i + 1 < len(sections):
-            nav.append(
-                f"Next section: {self.link(here, sections[i + 1], 'Section ' + self.label(sections[i + 1]))}"
-            )
+        nav = self.neighbours(
+            here, node, self.sections_of(memo), "section", lambda n: "Section " + self.label(n)
+        )
         body += ["##! Neighbours", block(self.ul(nav))]
         body += self.notes_block(node)
         body += self.data_block(node, here)
@@ -1021,15 +1024,7 @@ class Site:
             )
         practices = self._practices[memo]
         i = practices.index(node)
-        nav = []
-        if i > 0:
-            nav.append(
-                f"Previous: {self.link(here, practices[i - 1], self.full_label(practices[i - 1]))}"
-            )
-        if i + 1 < len(practices):
-            nav.append(
-                f"Next: {self.link(here, practices[i + 1], self.full_label(practices[i + 1]))}"
-            )
+        nav = self.neighbours(here, node, practices, "", self.full_label)
         shown = {node, *(practices[j] for j in (i - 1, i + 1) if 0 <= j < len(practices))}
         same = [p for p in self.practices_of(section) if p not in shown]
         body += ["##! Neighbours", block(self.ul(nav, "gp-prevnext"))]
