@@ -43,6 +43,17 @@ def wait_for(port: int, process: subprocess.Popen, log: Path) -> None:
     pytest.fail(f"the server did not start: {log.read_text(errors='replace')}", pytrace=False)
 
 
+def running(command: list[str], port: int, log: Path):
+    """Start a server in the foreground, yield its port once it answers, stop it afterwards."""
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    try:
+        wait_for(port, process, log)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
 @pytest.fixture(scope="module")
 def www(built_site):
     """A world-readable folder holding the built site at the base IRI's path (the servers'
@@ -91,17 +102,7 @@ def apache(www):
     )
     log = run / "error.log"
     log.touch()
-    process = subprocess.Popen(
-        [str(APACHE), "-f", str(config), "-DFOREGROUND"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        wait_for(port, process, log)
-        yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    yield from running([str(APACHE), "-f", str(config), "-DFOREGROUND"], port, log)
 
 
 @pytest.fixture(scope="module")
@@ -139,17 +140,7 @@ def nginx(www):
         [str(NGINX), "-t", "-c", str(config), "-g", "daemon off;"], capture_output=True, text=True
     )
     assert check.returncode == 0, check.stderr
-    process = subprocess.Popen(
-        [str(NGINX), "-c", str(config), "-g", "daemon off;"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        wait_for(port, process, log)
-        yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    yield from running([str(NGINX), "-c", str(config), "-g", "daemon off;"], port, log)
 
 
 @pytest.fixture(params=["apache", "nginx"])

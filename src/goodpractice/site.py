@@ -2032,6 +2032,14 @@ class Site:
             items = []
             for t in terms:
                 name = local_name(t)
+
+                def codes(prop, t=t) -> str:
+                    """The terms ``t`` links to by ``prop``, as prefixed names."""
+                    return ", ".join(
+                        f"<code>{esc(onto.namespace_manager.normalizeUri(o))}</code>"
+                        for o in sorted(onto.objects(t, prop), key=str)
+                    )
+
                 rows = [
                     ("IRI", f"<code>{esc(t)}</code>"),
                     (
@@ -2042,34 +2050,10 @@ class Site:
                             or ""
                         ),
                     ),
-                    (
-                        "Subclass of",
-                        ", ".join(
-                            f"<code>{esc(onto.namespace_manager.normalizeUri(o))}</code>"
-                            for o in sorted(onto.objects(t, RDFS.subClassOf), key=str)
-                        ),
-                    ),
-                    (
-                        "Domain",
-                        ", ".join(
-                            f"<code>{esc(onto.namespace_manager.normalizeUri(o))}</code>"
-                            for o in sorted(onto.objects(t, RDFS.domain), key=str)
-                        ),
-                    ),
-                    (
-                        "Range",
-                        ", ".join(
-                            f"<code>{esc(onto.namespace_manager.normalizeUri(o))}</code>"
-                            for o in sorted(onto.objects(t, RDFS.range), key=str)
-                        ),
-                    ),
-                    (
-                        "Inverse of",
-                        ", ".join(
-                            f"<code>{esc(onto.namespace_manager.normalizeUri(o))}</code>"
-                            for o in sorted(onto.objects(t, OWL.inverseOf), key=str)
-                        ),
-                    ),
+                    ("Subclass of", codes(RDFS.subClassOf)),
+                    ("Domain", codes(RDFS.domain)),
+                    ("Range", codes(RDFS.range)),
+                    ("Inverse of", codes(OWL.inverseOf)),
                 ]
                 functional = (t, RDF.type, OWL.FunctionalProperty) in onto
                 label = self.text_of(onto, t, RDFS.label) or name
