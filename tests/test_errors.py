@@ -352,11 +352,74 @@ def test_a_site_that_fails_leaves_the_exports_as_they_were(runner, workdir, monk
 def test_exports_that_cannot_be_written_leave_the_site_as_it_was(workdir, monkeypatch):
     from goodpractice import build as pipeline
 
-    real = pipeline.dataset_files
-    monkeypatch.setattr(pipeline, "dataset_files", lambda g: {**real(g), "../outside.ttl": b""})
+    real = pipeline.iter_dataset_files
+
+    def with_a_bad_path(graph):
+        yield from real(graph)
+        yield "../outside.ttl", b""
+
+    monkeypatch.setattr(pipeline, "iter_dataset_files", with_a_bad_path)
     (workdir / "site").mkdir()
     (workdir / "site" / "previous.txt").write_text("from the last good build")
     with pytest.raises(ValueError, match="refusing to write '../outside.ttl'"):
         pipeline.build(workdir / "content", workdir / "build", site_dir=workdir / "site")
     assert sorted(p.name for p in (workdir / "site").iterdir()) == ["previous.txt"]
     assert sorted(p.name for p in workdir.iterdir()) == ["content", "site"]
+
+
+def test_write_tree_refuses_a_path_given_twice(tmp_path):
+    from goodpractice.build import write_tree
+
+    pairs = iter([("a.ttl", b"1"), ("b.ttl", b"2"), ("a.ttl", b"3")])
+    with pytest.raises(ValueError, match="two exports would be written to 'a.ttl'"):
+        write_tree(tmp_path / "build", pairs)
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+@pytest.fixture
+def forked_check(monkeypatch):
+    """Every build checks its graph in a forked process (as a large corpus's build does):
+    returns whether each check so far did fork."""
+    from goodpractice import validate
+
+    monkeypatch.setattr(validate, "PARALLEL_FROM", 0)
+    forked: list[bool] = []
+
+    class Recorded(validate.BackgroundCheck):
+        def __init__(self, model):
+            super().__init__(model)
+            forked.append(self._pool is not None)
+
+    monkeypatch.setattr(validate, "BackgroundCheck", Recorded)
+    return forked
+
+
+def test_a_violation_found_in_the_background_stops_the_build(runner, workdir, forked_check):
+    edit(
+        workdir / MEMO_DIR / "conclusion.md",
+        "critical to developing data",
+        "crucial to developing data",
+    )
+    build_fails(
+        runner,
+        workdir,
+        [
+            f"{MEMO_DIR}/conclusion.md:1: conclusion, paragraph 1 differs from the source text "
+            "(content/source/rabat-washington-good-practices.md:187) at character 968: the source has "
+            "'critical to developing data that can help ensure efforts ar…', the data has "
+            "'crucial to developing data that can help ensure efforts are…'",
+        ],
+    )
+    assert forked_check == [True]
+
+
+def test_a_build_checked_in_the_background_writes_the_same_files(out, workdir, forked_check):
+    from goodpractice import build as pipeline
+
+    pipeline.build(workdir / "content", workdir / "build", site_dir=workdir / "site")
+    assert forked_check == [True]
+    written = sorted(p.relative_to(workdir / "build") for p in (workdir / "build").rglob("*"))
+    assert written == sorted(p.relative_to(out) for p in out.rglob("*"))
+    for relative in written:
+        if (out / relative).is_file():
+            assert (workdir / "build" / relative).read_bytes() == (out / relative).read_bytes()

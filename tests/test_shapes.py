@@ -2646,7 +2646,8 @@ EXPECTED = {
             "Violation",
             "rabat-washington",
             "",
-            "Footnote numbers (gp:ordinal) must run from 1 without gaps: the highest is 19, but there are 27 different numbers.",
+            # the text "19" is not a number: without it, 19 is missing from the numbers
+            "Footnote numbers (gp:ordinal) must run from 1 without gaps: the highest is 27, but there are 26 different numbers.",
         ),
         (
             "Violation",
@@ -4684,10 +4685,13 @@ def published(built):
     return Graph().parse(built / "dataset.ttl", format="turtle")
 
 
-def run(data: Graph, shapes: Graph) -> tuple[set[tuple[str, str, str, str]], set]:
+def run(
+    data: Graph, shapes: Graph, report: Graph | None = None
+) -> tuple[set[tuple[str, str, str, str]], set]:
     """The results of pySHACL on ``data`` as (severity, focus key, path, message), and the
-    shapes or SPARQL constraints whose message they carry."""
-    _conforms, report, _text = pyshacl.validate(data, shacl_graph=shapes, inference="none")
+    shapes or SPARQL constraints whose message they carry (those of ``report``, if given)."""
+    if report is None:
+        _conforms, report, _text = pyshacl.validate(data, shacl_graph=shapes, inference="none")
     found, fired = set(), set()
     for result in report.objects(None, SH.result):  # top-level results, not their sh:detail
         focus = report.value(result, SH.focusNode)
@@ -4839,6 +4843,20 @@ def test_each_case_alone_is_rejected_as_listed(published, shapes):
     """A sample of single cases validated alone, so that batching hides nothing."""
     for name in ("the symbol of another resolution", "a concept that is also a scheme"):
         assert sorted(run(mutated(published, [name]), shapes)[0]) == sorted(EXPECTED[name])
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_goodpractice_validate_gives_what_plain_pyshacl_gives(
+    published, shapes, batch_runs, processes
+):
+    """``goodpractice validate`` runs the same shapes faster (indexed reads, SPARQL constraints
+    answered by pyoxigraph, on a large graph the shapes shared between two processes): on
+    every batch of broken graphs its results are exactly plain pySHACL's."""
+    from goodpractice.validate import run_shapes
+
+    for names, expected in zip(BATCHES, batch_runs, strict=True):
+        data = mutated(published, names)
+        assert run(data, shapes, run_shapes(data, processes=processes))[0] == expected[0], names
 
 
 def test_every_constraint_is_violated_by_some_case(shapes, batch_runs):

@@ -360,6 +360,15 @@ def test_long_lists_are_cut_into_pages_of_a_fixed_size(model, tmp_path, monkeypa
             assert html.count("<li>") <= 2, page.path
 
 
+def test_the_site_links_the_exports_instead_of_copying_them(built_site, out):
+    """Every export is in the site at the same path, the same file (a hard link), not a copy."""
+    exports = sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
+    assert Path("rabat-washington/gp10.ttl") in exports
+    for relative in exports:
+        assert (built_site / relative).stat().st_ino == (out / relative).stat().st_ino, relative
+        assert (out / relative).stat().st_nlink == 2, relative
+
+
 def test_same_graph_same_bytes(built_site, model, tmp_path):
     from goodpractice.export import dataset_files
 

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph, URIRef
 
 from .content import Content, ContentError, Location, Problem, load_content
-from .export import dataset_files
+from .export import iter_dataset_files
 from .fidelity import check_fidelity, paragraph_iri
 from .graph import build_graph
 
@@ -66,56 +68,120 @@ def fidelity_problems(model: Model) -> list[Problem]:
 
 def build(
     content_dir: Path, out_dir: Path, base_iri: str | None = None, site_dir: Path | None = None
-) -> dict[str, bytes]:
+) -> StagedFiles:
     """Load, check and export; write ``out_dir`` (and the site, into ``site_dir``, if given)
-    only if every stage succeeded."""
+    only if every stage succeeded. Returns the files written, by path."""
     model = load_model(content_dir, base_iri)
-    from .validate import validate  # here: validate.py imports this module
+    from .validate import BackgroundCheck  # here: validate.py imports this module
 
-    violations = validate(model).violations  # SHACL shapes and fidelity; warnings do not stop it
-    if violations:
-        raise ContentError([finding.as_problem() for finding in violations])
-    files = dataset_files(model.graph)
-    # The exports are written first but put in place last: if the site fails, neither changes.
-    staging = stage_tree(out_dir, files)
+    # SHACL shapes and fidelity, on a large graph in a second process while this one exports
+    # and renders. Only violations stop the build; warnings do not.
+    check = BackgroundCheck(model)
+    files = None
     try:
+        stop_if_violated(check, wait=False)
+        # The exports are written first but put in place last: if the site fails, neither
+        # changes. Each file goes to disk as it is made, and the site links to the staged files.
+        files = stage_tree(out_dir, iter_dataset_files(model.graph))
         if site_dir is not None:
+            stop_if_violated(check, wait=False)
             from .site import build_site  # MkDocs loads only when a site is built
 
-            build_site(model.graph, site_dir, exports=files)
-        replace_dir(staging, out_dir)
+            # The check's verdict is awaited before the site replaces the last one.
+            build_site(
+                model.graph,
+                site_dir,
+                exports=files,
+                before_replace=functools.partial(stop_if_violated, check, wait=True),
+            )
+        stop_if_violated(check, wait=True)
+        replace_dir(files.root, out_dir)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        if files is not None:
+            shutil.rmtree(files.root, ignore_errors=True)
         raise
-    return files
+    finally:
+        check.close()
+    return StagedFiles(Path(out_dir), files.sizes)
 
 
-def write_tree(out_dir: Path, files: dict[str, bytes]) -> None:
+def stop_if_violated(check, wait: bool) -> None:
+    """Raise the check's violations as a ContentError, once it has ended (or now, if ``wait``)."""
+    if wait or check.done():
+        violations = check.violations()
+        if violations:
+            raise ContentError([finding.as_problem() for finding in violations])
+
+
+class StagedFiles(Mapping[str, bytes]):
+    """Files written under a folder, by relative path. Only their sizes are kept in memory: a
+    file's bytes are read from disk when asked for, and ``path`` lets a copy be a hard link."""
+
+    def __init__(self, root: Path, sizes: dict[str, int]):
+        self.root = root
+        self.sizes = sizes
+
+    def __getitem__(self, name: str) -> bytes:
+        if name not in self.sizes:
+            raise KeyError(name)
+        return (self.root / name).read_bytes()
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.sizes
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.sizes)
+
+    def __len__(self) -> int:
+        return len(self.sizes)
+
+    def size(self, name: str) -> int:
+        return self.sizes[name]
+
+    def path(self, name: str) -> Path:
+        return self.root / name
+
+
+def write_tree(
+    out_dir: Path, files: Mapping[str, bytes] | Iterable[tuple[str, bytes]]
+) -> StagedFiles:
     """Write files into a temporary sibling folder, then swap it into place in one step."""
-    staging = stage_tree(out_dir, files)
+    staged = stage_tree(out_dir, files)
     try:
-        replace_dir(staging, Path(out_dir))
+        replace_dir(staged.root, Path(out_dir))
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(staged.root, ignore_errors=True)
         raise
+    return StagedFiles(Path(out_dir), staged.sizes)
 
 
-def stage_tree(out_dir: Path, files: dict[str, bytes]) -> Path:
-    """Write files into a new temporary sibling of ``out_dir`` and return it (not yet in place)."""
+def stage_tree(
+    out_dir: Path, files: Mapping[str, bytes] | Iterable[tuple[str, bytes]]
+) -> StagedFiles:
+    """Write files (a mapping, or (path, bytes) pairs as they are made) into a new temporary
+    sibling of ``out_dir``; return them there, not yet in place."""
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent)).resolve()
+    pairs = sorted(files.items()) if isinstance(files, Mapping) else files
+    sizes: dict[str, int] = {}
+    made: set[Path] = {staging}
     try:
-        for relative, data in sorted(files.items()):
+        for relative, data in pairs:
             target = staging / relative
-            if not target.resolve().is_relative_to(staging.resolve()):
+            if not target.resolve().is_relative_to(staging):
                 raise ValueError(f"refusing to write {relative!r} outside {out_dir}")
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if relative in sizes:
+                raise ValueError(f"two exports would be written to {relative!r}")
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
             target.write_bytes(data)
+            sizes[relative] = len(data)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return staging
+    return StagedFiles(staging, sizes)
 
 
 def replace_dir(new: Path, target: Path) -> None:

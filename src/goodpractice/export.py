@@ -20,6 +20,7 @@ import json
 import re
 import weakref
 from collections import defaultdict
+from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 
@@ -843,41 +844,43 @@ def source_order(graph: Graph) -> dict[str, tuple]:
 
 
 def resource_files(graph: Graph, base_iri: str) -> dict[str, bytes]:
+    """One document per resource at the path of its IRI, by path (see ``iter_resource_files``)."""
+    return dict(iter_resource_files(graph, base_iri))
+
+
+def iter_resource_files(graph: Graph, base_iri: str) -> Iterator[tuple[str, bytes]]:
     """One document per resource at the path of its IRI: ``rabat-washington/gp10.jsonld``
     (context by IRI), ``.embedded.jsonld`` (context inline), ``.ttl`` and ``.nt``, the same
-    triples in each."""
+    triples in each. Yielded as made, so that a large corpus is never in memory at once."""
     index = _index_for(graph)
     resources_ = _resource_iris(index, base_iri)
     wanted = set(resources_)
-    files: dict[str, bytes] = {}
 
-    def write(node, document: dict) -> None:
+    def files_of(node, document: dict) -> Iterator[tuple[str, bytes]]:
         path = resource_path(str(node), base_iri)
         data = dumps(_ordered_keys(document))
-        files[f"{path}.jsonld"] = data
-        files[f"{path}.embedded.jsonld"] = with_embedded_context(data)
-        triples = index.member_triples(node)
-        files[f"{path}.ttl"] = fast_turtle(triples, index.converted)
-        files[f"{path}.nt"] = ntriples(triples)
         wanted.discard(node)
+        triples = index.member_triples(node)
+        yield f"{path}.jsonld", data
+        yield f"{path}.embedded.jsonld", with_embedded_context(data)
+        yield f"{path}.ttl", fast_turtle(triples, index.converted)
+        yield f"{path}.nt", ntriples(triples)
 
     # A part's document is the part as nested in its whole's document (the frame nests the same
-    # triples the same way), so each whole is framed once and its parts are cut out of it, and
-    # written at once: one whole's documents are in memory at a time. Not with blank nodes:
-    # framing labels a blank node only if the document links to it twice, and that depends on
-    # the document, so each resource is framed on its own.
+    # triples the same way), so each whole is framed once and its parts are cut out of it. Not
+    # with blank nodes: framing labels a blank node only if the document links to it twice, and
+    # that depends on the document, so each resource is framed on its own.
     for node in sorted(resources_, key=lambda n: n in index.is_part):
         if node not in wanted:
             continue
         document = _resource_document(index, node, embed_context=False)
-        write(node, document)
+        yield from files_of(node, document)
         if index.has_blank_nodes:
             continue
         for nested in _nested_nodes(document):
             part = URIRef(nested["id"])
             if part in wanted:
-                write(part, {"@context": CONTEXT_IRI, **nested})
-    return files
+                yield from files_of(part, {"@context": CONTEXT_IRI, **nested})
 
 
 def _nested_nodes(value):
@@ -994,36 +997,48 @@ def citations_csv(graph: Graph) -> bytes:
 
 
 def dataset_files(graph: Graph) -> dict[str, bytes]:
-    """Every export by relative path: the whole dataset in each format, its description, CSV,
-    the schema files, and one document per resource at the path of its IRI."""
+    """Every export by relative path, in memory (see ``iter_dataset_files``)."""
+    return dict(iter_dataset_files(graph))
+
+
+def iter_dataset_files(graph: Graph) -> Iterator[tuple[str, bytes]]:
+    """Every export as (relative path, bytes), each yielded as soon as it is made: the whole
+    dataset in each format, its description, CSV, the schema files, and one document per
+    resource at the path of its IRI. A writer keeps one file in memory at a time."""
     index = _index_for(graph)
     dataset = index.dataset
     base = base_iri_of(graph)
-    whole = dumps(dataset_document(graph))
-    description = index.member_triples(dataset)
-    description_document = dumps(_resource_document(index, dataset, embed_context=False))
-    nt = ntriples(index.all)
     context = ontology_file("context.jsonld").read_bytes()
-    files = {
-        "dataset.ttl": fast_turtle(index.all, index.converted),
-        "dataset.nt": nt,
-        "dataset.rdf": rdfxml(index.all, nt),
-        "dataset.jsonld": whole,
-        "dataset.embedded.jsonld": with_embedded_context(whole),
-        "dataset-description.ttl": fast_turtle(description, index.converted),
-        "dataset-description.jsonld": description_document,
-        "dataset-description.embedded.jsonld": with_embedded_context(description_document),
-        "practices.csv": practices_csv(graph),
-        "citations.csv": citations_csv(graph),
-        "ontology.ttl": ontology_file("ontology.ttl").read_bytes(),
-        "shapes.ttl": ontology_file("shapes.ttl").read_bytes(),
-        "context.jsonld": context,
-        versioned_context_path(graph): context,
-        SCHEMA_FILE: dumps(load_schema(base)),
-    }
-    resources_ = resource_files(graph, base)
+
+    def whole_dataset() -> Iterator[tuple[str, bytes]]:
+        yield "dataset.ttl", fast_turtle(index.all, index.converted)
+        nt = ntriples(index.all)
+        yield "dataset.nt", nt
+        yield "dataset.rdf", rdfxml(index.all, nt)
+        del nt
+        whole = dumps(dataset_document(graph))
+        yield "dataset.jsonld", whole
+        yield "dataset.embedded.jsonld", with_embedded_context(whole)
+        del whole
+        description = index.member_triples(dataset)
+        yield "dataset-description.ttl", fast_turtle(description, index.converted)
+        document = dumps(_resource_document(index, dataset, embed_context=False))
+        yield "dataset-description.jsonld", document
+        yield "dataset-description.embedded.jsonld", with_embedded_context(document)
+        yield "practices.csv", practices_csv(graph)
+        yield "citations.csv", citations_csv(graph)
+        yield "ontology.ttl", ontology_file("ontology.ttl").read_bytes()
+        yield "shapes.ttl", ontology_file("shapes.ttl").read_bytes()
+        yield "context.jsonld", context
+        yield versioned_context_path(graph), context
+        yield SCHEMA_FILE, dumps(load_schema(base))
+
+    names = set()
+    for name, data in whole_dataset():
+        names.add(name)
+        yield name, data
+    for name, data in iter_resource_files(graph, base):
+        if name in names:
+            raise ValueError(f"a resource document would overwrite the dataset file {name}")
+        yield name, data
     index.converted.clear()  # the Turtle cache: the site's pages do not need it
-    clashes = sorted(set(files) & set(resources_))
-    if clashes:
-        raise ValueError(f"resource documents would overwrite dataset files: {clashes}")
-    return {**files, **resources_}

@@ -27,6 +27,7 @@ import tempfile
 import time
 import unicodedata
 from collections import defaultdict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -134,7 +135,8 @@ class Page:
     body: list[str]
     iri: URIRef | None = None
     description: str | None = None
-    jsonld: dict | bytes | None = None  # a JSON-LD document, or the bytes of its file
+    # a JSON-LD document, the bytes of its file, or what reads them when the page is written
+    jsonld: dict | bytes | Callable[[], bytes] | None = None
     alternates: list[tuple[str, str]] = field(default_factory=list)  # (media type, href)
     hide: list[str] = field(default_factory=list)  # Material: "navigation", "toc"
     searched: bool = True  # False: search leaves the page out (its text is on another page)
@@ -174,7 +176,9 @@ def rel(from_dir: str, target: str) -> str:
 
 def script_json(document) -> str:
     """JSON for a <script> element: no '<', '>' or '&' can end it or open a comment. The
-    document is a JSON value, or the bytes of a JSON file."""
+    document is a JSON value, the bytes of a JSON file, or a function that returns either."""
+    if callable(document):
+        document = document()
     if isinstance(document, bytes):
         document = json.loads(document)
     text = json.dumps(document, ensure_ascii=False, indent=None, separators=(",", ":"))
@@ -216,7 +220,7 @@ def local_name(iri) -> str:
 class Site:
     """Renders every page of the site from the graph."""
 
-    def __init__(self, graph: Graph, base: str, exports: dict[str, bytes]):
+    def __init__(self, graph: Graph, base: str, exports: Mapping[str, bytes]):
         self.g = graph
         self.base = base
         self.exports = exports
@@ -732,7 +736,7 @@ class Site:
 
     def render(self) -> None:
         self._check_paths()
-        self.resource_documents: dict[str, dict | bytes] = {}
+        self.resource_documents: dict[str, Callable[[], bytes]] = {}
         self._resource_files()
         renderers = {
             "memorandum": self.memorandum_page,
@@ -811,15 +815,17 @@ class Site:
     def _resource_files(self) -> None:
         """The JSON-LD each resource's page embeds. Its Turtle, JSON-LD and N-Triples beside
         the page are the exporter's per-resource files (``export.resource_files``), copied
-        with the other exports: one producer for build/ and the site."""
+        with the other exports: one producer for build/ and the site. Each document is read
+        only when its page is written, so a large corpus's documents are never all in memory."""
         for node in self.resources:
             key = self.key(node)
             if key == "def":
                 continue
-            self.resource_documents[key] = self.document(node, self.exports)
+            name = self.document_name(node)
+            self.resource_documents[key] = functools.partial(self.exports.__getitem__, name)
 
-    def document(self, node, files: dict[str, bytes]) -> dict | bytes:
-        """The JSON-LD a page embeds: its resource's document with the context inline."""
+    def document_name(self, node) -> str:
+        """The export a page embeds: its resource's JSON-LD document with the context inline."""
         key = self.key(node)
         names = (
             ("dataset-description.embedded.jsonld",)
@@ -827,9 +833,18 @@ class Site:
             else (f"{key}.embedded.jsonld", f"{key}.jsonld")
         )
         for name in names:
-            if name in files:
-                return files[name]  # the JSON as written: parsed only when its page is built
+            if name in self.exports:
+                return name
         raise SiteError(f"{node}: the exports have no JSON-LD document for it")
+
+    def export_size(self, name: str) -> int | None:
+        """The size of an export or a file of the site's own, without reading an export."""
+        if name in self.files:
+            return len(self.files[name])
+        if name in self.exports:
+            size = getattr(self.exports, "size", None)  # files on disk know their size
+            return size(name) if size else len(self.exports[name])
+        return None
 
     @staticmethod
     def ontology_document(graph: Graph) -> dict:
@@ -1264,12 +1279,12 @@ class Site:
     def dataset_page(self, node) -> None:
         here = self.key(node)
         g = self.g
-        every = {**self.exports, **self.files}
 
         def row(name: str, description: str, ident: str = "", media: str | None = None) -> str:
             ext = name.rsplit(".", 1)[-1]
             media = media or export.MEDIA_TYPES.get(ext, "application/octet-stream")
-            size = f"{len(every[name]):,}" if name in every else ""
+            size = self.export_size(name)
+            size = f"{size:,}" if size is not None else ""
             attr = f' id="{esc(ident)}"' if ident else ""
             return (
                 f'<tr{attr}><td><a href="{esc(rel(here, name))}" type="{esc(media)}">{esc(name)}</a></td>'
@@ -1305,7 +1320,7 @@ class Site:
             listed.add(name)
         per_resource = self.resource_file_names()
         schema_rows = []
-        for name in sorted(every):
+        for name in sorted({*self.exports, *self.files}):
             if (
                 name in listed
                 or name in per_resource
@@ -2668,7 +2683,7 @@ def base_of(graph: Graph) -> str:
     return spaces[0]
 
 
-def render_site(graph: Graph, exports: dict[str, bytes] | None = None) -> Site:
+def render_site(graph: Graph, exports: Mapping[str, bytes] | None = None) -> Site:
     """Every page and file of the site, in memory."""
     base = base_of(graph)
     exports = exports if exports is not None else export.dataset_files(graph)
@@ -2682,11 +2697,13 @@ def render_site(graph: Graph, exports: dict[str, bytes] | None = None) -> Site:
 def build_site(
     graph: Graph,
     site_dir: Path,
-    exports: dict[str, bytes] | None = None,
+    exports: Mapping[str, bytes] | None = None,
     config_file: Path | None = None,
+    before_replace: Callable[[], None] | None = None,
 ) -> SiteReport:
     """Render the site from ``graph`` and write it to ``site_dir``, replacing it only when the
-    whole build succeeded."""
+    whole build succeeded. ``before_replace`` is called once the new site is complete, before
+    it replaces the last one: if it raises, the last one stays."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -2761,16 +2778,41 @@ def build_site(
             raise SiteError("MkDocs reported problems:\n" + "\n".join(messages.problems))
 
         finish(out, site)
-        for name, data in sorted({**site.files, **site.exports}.items()):
-            target = out / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+        copy_files(out, site.files, site.exports)
         files = [p for p in out.rglob("*") if p.is_file()]
         size = sum(p.stat().st_size for p in files)
+        if before_replace is not None:
+            before_replace()
         replace_dir(out, site_dir)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return SiteReport(len(site.pages), len(files), size, time.perf_counter() - started)
+
+
+def copy_files(out: Path, own: dict[str, bytes], exports) -> None:
+    """The site's own files and the exports into the site (an export wins a name both have).
+    Exports already on disk are hard-linked, not copied, where the file system allows it."""
+    made: set[Path] = set()
+
+    def target_of(name: str) -> Path:
+        target = out / name
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        return target
+
+    for name in sorted(own.keys() - exports.keys()):
+        target_of(name).write_bytes(own[name])
+    path_of = getattr(exports, "path", None)
+    for name in sorted(exports):
+        target = target_of(name)
+        if path_of is None:
+            target.write_bytes(exports[name])
+            continue
+        try:
+            os.link(path_of(name), target)
+        except OSError:  # another file system, or no hard links: a copy
+            shutil.copyfile(path_of(name), target)
 
 
 def base_path(base: str) -> str:

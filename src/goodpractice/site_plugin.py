@@ -4,6 +4,10 @@ The pages are not written as Markdown files: each is added to MkDocs' files as a
 file, its body is ready-made HTML (no Markdown conversion), and what goes in its head (the
 embedded JSON-LD, the ``<link rel="alternate">`` to its data, its title) is handed to the
 theme as page metadata, not through YAML front matter. Imported only when a site is built.
+
+MkDocs reads every page before it writes any. A generated page's body and embedded JSON-LD are
+therefore made only when the page is written, and let go once it is: the site of a large corpus
+never holds all its pages' HTML at once.
 """
 
 from __future__ import annotations
@@ -47,10 +51,22 @@ class GeneratedPages(BasePlugin):
 
     @event_priority(100)  # before the search plugin reads page.content
     def on_page_context(self, context, *, page, config, nav):
-        searched = getattr(page, "gp_searched", None)
-        if searched is not None and not page.meta.get("search", {}).get("exclude"):
-            page.gp_content, page.content = page.content, searched
+        generated = self.pages.get(page.file.src_uri)
+        if generated is None:
+            return context
+        content, _tokens, searched = page_html(generated)
+        page.content = content
+        if not page.meta.get("search", {}).get("exclude"):
+            page.gp_content, page.content = content, searched
+        if generated.jsonld is not None:
+            page.meta["gp_jsonld"] = script_json(generated.jsonld)
         return context
+
+    def on_post_page(self, output: str, *, page, config):
+        if page.file.src_uri in self.pages:  # written: what only its own output needed can go
+            page.content = None
+            page.meta.pop("gp_jsonld", None)
+        return output
 
     def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
         generated = self.pages.get(page.file.src_uri)
@@ -69,8 +85,6 @@ class GeneratedPages(BasePlugin):
             meta["gp_alternates"] = [{"type": t, "href": h} for t, h in generated.alternates]
         if generated.hide:
             meta["hide"] = list(generated.hide)
-        if generated.jsonld is not None:
-            meta["gp_jsonld"] = script_json(generated.jsonld)
         if not generated.searched:
             meta["search"] = {"exclude": True}
         if generated.source not in self.in_nav:
@@ -80,10 +94,10 @@ class GeneratedPages(BasePlugin):
 
 
 def _render(page, generated: Page, config, files) -> None:
-    """Page.render for a generated page: its HTML as it is, its table of contents."""
-    content, tokens, searched = page_html(generated)
-    page.content = content
-    page.gp_searched = searched
+    """Page.render for a generated page: its table of contents now (the navigation of other
+    pages needs it); its HTML when the page is written (on_page_context)."""
+    _content, tokens, _searched = page_html(generated)
+    page.content = ""
     page.toc = get_toc(tokens)
     page._title_from_render = generated.title
     page.present_anchor_ids = set()

@@ -7,6 +7,12 @@ conclusion, footnotes whose markers sit in the texts, citations between memorand
 shared catalogue, a glossary sourced to footnotes, and for each memorandum a page-extracted source
 text (footnote blocks where a page ends, some paragraphs cut in two around them) that the
 fidelity check accepts. The same arguments always give the same bytes.
+
+The texts repeat: memorandum n is written from text variant (n - 1) % TEXT_VARIANTS + 1, under
+its own name (numbers in names are zero-padded, so names are the same length), and each cites
+the next memorandum of the whole corpus. So a corpus of 10,000 practices holds the same texts as
+one of 1,000, ten times over, and what differs between the two (page sizes above all) is what
+grows with the corpus, not the luck of a longer random text.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ SHARED_RESOLUTIONS = 8
 SHARED_DOCUMENTS = 8
 SHARED_ORGANISATIONS = 10
 TERMS_PER_GLOSSARY = 3
+TEXT_VARIANTS = 50  # the memoranda of a 1,000-practice corpus
 BASE_IRI = "https://w3id.org/gctf-good-practices/"
 
 # Lower-case words only, so that a sentence starts upper case only where we capitalise it.
@@ -110,6 +117,10 @@ class Numbering:
 # The shared catalogue
 
 
+def initiative_label(index: int) -> str:
+    return f"Synthetic Initiative {memorandum_number(index)}"
+
+
 def framework_key(index: int) -> str:
     return f"framework-{index:02d}"
 
@@ -190,8 +201,10 @@ def write_catalogue(folder: Path, memoranda: int, beside_real: bool = False) -> 
             {
                 "id": f"initiative/{memorandum_key(m)}",
                 "kind": "initiative",
-                "label": f"Synthetic Initiative {m}",
-                "led_by": [organisation_key(1 + m % SHARED_ORGANISATIONS)],
+                "label": initiative_label(m),
+                "led_by": [
+                    organisation_key(1 + ((m - 1) % TEXT_VARIANTS + 1) % SHARED_ORGANISATIONS)
+                ],
             }
         )
     (folder / "catalogue").mkdir(parents=True, exist_ok=True)
@@ -281,19 +294,25 @@ def _with_marker(paragraph: str, marker: str, rng: random.Random) -> str:
     return paragraph[: at + 1] + marker + paragraph[at + 1 :]
 
 
+def memorandum_number(index: int) -> str:
+    return f"{index:04d}"
+
+
 def write_memorandum(folder: Path, index: int, memoranda: int, seed: int) -> None:
-    rng = random.Random(f"{seed}/{index}")
+    variant = (index - 1) % TEXT_VARIANTS + 1
+    rng = random.Random(f"{seed}/{variant}")
     write = Writer(rng)
     key = memorandum_key(index)
-    title = f"Synthetic Memorandum {index} on Good Practices for Prevention and Response"
+    name = f"Synthetic Memorandum {memorandum_number(index)}"
+    title = f"{name} on Good Practices for Prevention and Response"
     memo_dir = folder / "memoranda" / key
     (memo_dir / "practices").mkdir(parents=True, exist_ok=True)
     numbering = Numbering()
     page = Page()
-    page.blocks += [f"Synthetic Initiative {index}", title, HEADINGS["introduction"]]
+    page.blocks += [initiative_label(index), title, HEADINGS["introduction"]]
 
     # Introduction: cites the shared framework and mentions the leading organisation.
-    framework = 1 + index % SHARED_FRAMEWORKS
+    framework = 1 + variant % SHARED_FRAMEWORKS
     intro_words = f"This document complements the {framework_label(framework)}"
     intro = [
         f"{intro_words}, and {write.words(8, 14)}.",
@@ -301,13 +320,13 @@ def write_memorandum(folder: Path, index: int, memoranda: int, seed: int) -> Non
         write.paragraph(2),
     ]
     marker, note = numbering.mark(
-        f"See generally GCTF *{document_label(1 + index % SHARED_DOCUMENTS)}*."
+        f"See generally GCTF *{document_label(1 + variant % SHARED_DOCUMENTS)}*."
     )
     note.citations.append(
         {
-            "cites": document_key(1 + index % SHARED_DOCUMENTS),
+            "cites": document_key(1 + variant % SHARED_DOCUMENTS),
             "as": "citesAsRecommendedReading",
-            "words": f"See generally GCTF {document_label(1 + index % SHARED_DOCUMENTS)}",
+            "words": f"See generally GCTF {document_label(1 + variant % SHARED_DOCUMENTS)}",
         }
     )
     intro[1] = _with_marker(intro[1], marker, rng)
@@ -319,7 +338,7 @@ def write_memorandum(folder: Path, index: int, memoranda: int, seed: int) -> Non
             "citations": [
                 {"cites": framework_key(framework), "as": "citesAsRelated", "words": intro_words}
             ],
-            "mentions": [organisation_key(1 + index % SHARED_ORGANISATIONS)],
+            "mentions": [organisation_key(1 + variant % SHARED_ORGANISATIONS)],
         },
         intro,
     )
@@ -333,7 +352,7 @@ def write_memorandum(folder: Path, index: int, memoranda: int, seed: int) -> Non
         section_title = f"Section {s} on {write.words(2, 4).title()}"
         section_notes = []
         if s % 2 == 0:  # a heading carries a definition, as "Prevention⁸" does in the source
-            label = f"term {index} {s}"
+            label = f"term {memorandum_number(index)} {s}"
             definition = f"For this memorandum, {label} refers to {write.words(8, 14)}."
             marker, note = numbering.mark(f"{definition} {write.sentence()}")
             section_title += marker
@@ -345,7 +364,7 @@ def write_memorandum(folder: Path, index: int, memoranda: int, seed: int) -> Non
         for _ in range(per_section):
             number += 1
             _write_practice(
-                memo_dir, index, memoranda, number, ROMAN[s - 1], numbering, page, write
+                memo_dir, index, variant, memoranda, number, ROMAN[s - 1], numbering, page, write
             )
 
     conclusion = [write.paragraph(3), write.paragraph(2)]
@@ -359,7 +378,7 @@ def write_memorandum(folder: Path, index: int, memoranda: int, seed: int) -> Non
         if len(glossary_notes) >= TERMS_PER_GLOSSARY:
             break
         if not note.citations and not any(n is note for _, n, _ in glossary_notes):
-            label = f"measure {index} {note.number}"
+            label = f"measure {memorandum_number(index)} {note.number}"
             definition = f"For this memorandum, {label} refers to {write.words(8, 14)}."
             note.text = f"{definition} {note.text}"
             glossary_notes.append((label, note, definition))
@@ -368,10 +387,10 @@ def write_memorandum(folder: Path, index: int, memoranda: int, seed: int) -> Non
         "id": key,
         "source": f"../../source/{key}.md",
         "title": title,
-        "short_title": f"Synthetic Memorandum {index}",
-        "issued": f"{2012 + index % 10}-09-2{index % 8}",
+        "short_title": name,
+        "issued": f"{2012 + variant % 10}-09-2{variant % 8}",
         "publisher": "org/gctf",
-        "contributors": [organisation_key(1 + (index + 1) % SHARED_ORGANISATIONS)],
+        "contributors": [organisation_key(1 + (variant + 1) % SHARED_ORGANISATIONS)],
         "generated_by": f"initiative/{key}",
         "headings": HEADINGS,
         "sections": sections,
@@ -391,8 +410,8 @@ def write_memorandum(folder: Path, index: int, memoranda: int, seed: int) -> Non
     (memo_dir / "footnotes.yaml").write_text(_dump(footnotes), encoding="utf-8")
     glossary = {
         "id": "glossary",
-        "title": f"Glossary of Synthetic Memorandum {index}",
-        "definition": f"The terms that Synthetic Memorandum {index} defines.",
+        "title": f"Glossary of {name}",
+        "definition": f"The terms that {name} defines.",
         "terms": [
             {
                 "id": label.replace(" ", "-"),
@@ -411,6 +430,7 @@ def write_memorandum(folder: Path, index: int, memoranda: int, seed: int) -> Non
 def _write_practice(
     memo_dir: Path,
     index: int,
+    variant: int,
     memoranda: int,
     number: int,
     section: str,
@@ -435,16 +455,17 @@ def _write_practice(
     # its running text: a link between two encoded memoranda.
     if number % 5 == 0 and memoranda > 1:
         other = memorandum_key(index % memoranda + 1)
-        target = 1 + (index + number) % PRACTICES_PER_MEMORANDUM
+        target = 1 + (variant + number) % PRACTICES_PER_MEMORANDUM
         words = (
-            f"As Good Practice {target} of Synthetic Memorandum {index % memoranda + 1} recommends"
+            f"As Good Practice {target} of Synthetic Memorandum "
+            f"{memorandum_number(index % memoranda + 1)} recommends"
         )
         paragraphs[0] = f"{words}, {paragraphs[0][0].lower()}{paragraphs[0][1:]}"
         citations.append({"cites": f"{other}/gp{target}", "as": "agreesWith", "words": words})
 
     # A body footnote citing a shared framework practice, a resolution or a study.
     kind = number % 3
-    framework = 1 + (index + number) % SHARED_FRAMEWORKS
+    framework = 1 + (variant + number) % SHARED_FRAMEWORKS
     if kind == 0:
         practice = 1 + number % 5
         described = f"which encourages {write.words(6, 10)}"
@@ -459,14 +480,14 @@ def _write_practice(
             }
         )
     elif kind == 1:
-        resolution = 1 + (index + number) % SHARED_RESOLUTIONS
+        resolution = 1 + (variant + number) % SHARED_RESOLUTIONS
         words = f"United Nations Security Council Resolution {2300 + resolution}"
         marker, note = numbering.mark(f"{words} recognized {write.words(6, 12)}.")
         note.citations.append(
             {"cites": resolution_key(resolution), "as": "citesAsAuthority", "words": words}
         )
     else:
-        study = 1 + (index + number) % SHARED_DOCUMENTS
+        study = 1 + (variant + number) % SHARED_DOCUMENTS
         words = f"the *{document_label(study)}*"
         marker, note = numbering.mark(
             f"According to {words}, {write.words(6, 12)}. {write.sentence()}"

@@ -10,22 +10,27 @@ alone) and the fidelity check, and turns each result into a line a content maint
 from __future__ import annotations
 
 import functools
+import gc
 import json
 import multiprocessing
 import os
+import re
 import threading
 from dataclasses import asdict, dataclass, field
 
+import pyoxigraph
 import pyshacl
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SH, SKOS
 from rdflib.paths import Path
 from rdflib.plugins.sparql import prepareQuery
+from rdflib.query import Result
+from rdflib.term import Variable
 
 from .build import Model, fidelity_problems
 from .content import ContentError, Location, Problem
-from .export import ontology_file
+from .export import _oxigraph_term, ontology_file
 from .graph import SCHEMA, new_graph
 
 VIOLATION = "violation"
@@ -144,9 +149,9 @@ def shapes_graph() -> Graph:
     return _IndexedGraph(graph)  # pySHACL reads a shape's parameters once per focus node
 
 
-def validate(model: Model) -> Report:
+def validate(model: Model, processes: int | None = None) -> Report:
     """The SHACL results and the fidelity problems of the model, sorted by file and line."""
-    shacl_report = run_shapes(model.graph)
+    shacl_report = run_shapes(model.graph, processes)
     findings = findings_from_report(shacl_report, model)
     findings += [
         Finding(VIOLATION, problem.location, None, None, problem.message)
@@ -154,6 +159,57 @@ def validate(model: Model) -> Report:
     ]
     # sh:equals reports each differing value, which can make the same line twice
     return Report(sorted(set(findings), key=_order), shacl_report)
+
+
+class BackgroundCheck:
+    """``validate(model)`` run in a forked process while this one goes on: the build exports
+    and renders the site meanwhile, on the other core, and puts nothing in place unless the
+    check found no violation. Where a fork is not safe (another thread runs) or not worth it
+    (a small graph), the check runs here, at once."""
+
+    def __init__(self, model: Model):
+        self._pool = None
+        self._violations: list[Finding] | None = None
+        forkable = "fork" in multiprocessing.get_all_start_methods()
+        if len(model.graph) < PARALLEL_FROM or threading.active_count() > 1 or not forkable:
+            self._violations = validate(model).violations
+            return
+        global _FORKED_MODEL
+        _FORKED_MODEL = model
+        gc.collect()
+        gc.freeze()  # the child's collector leaves the model's objects alone: fewer pages copied
+        try:
+            self._pool = multiprocessing.get_context("fork").Pool(1)
+            self._pending = self._pool.apply_async(_violations_of_forked_model)
+        finally:
+            gc.unfreeze()
+            _FORKED_MODEL = None
+
+    def done(self) -> bool:
+        return self._violations is not None or self._pending.ready()
+
+    def violations(self) -> list[Finding]:
+        """The violations found (waiting for the check to end if it has not)."""
+        if self._violations is None:
+            try:
+                self._violations = self._pending.get()
+            finally:
+                self.close()
+        return self._violations
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+
+
+_FORKED_MODEL: Model | None = None  # what a forked background check validates
+
+
+def _violations_of_forked_model() -> list[Finding]:
+    # one process: this one is the second core's already
+    return validate(_FORKED_MODEL, processes=1).violations
 
 
 # From this many triples on (a few dozen memoranda), the shapes are shared between two processes;
@@ -165,10 +221,12 @@ def run_shapes(data: Graph, processes: int | None = None) -> Graph:
     """pySHACL's validation report for ``data`` against the published shapes.
 
     With ``processes`` > 1 (by default on a large graph, where the machine has the cores), the
-    top-level shapes are dealt out to that many forked processes, each validating the whole
-    graph against its share; the report is the union of theirs, the same results as one run."""
+    top-level shapes are dealt out one at a time to that many forked processes, each
+    validating the whole graph against the shape it is given; the report is the union of
+    theirs, the same results as one run."""
     _fast_constraint_lookup()
     shapes = shapes_graph()
+    data = _IndexedGraph(data)  # built once: forked processes share it
     if processes is None:  # forking is safe only while this process runs one thread
         large = len(data) >= PARALLEL_FROM and threading.active_count() == 1
         processes = 2 if large and (os.cpu_count() or 1) > 1 else 1
@@ -183,7 +241,7 @@ def run_shapes(data: Graph, processes: int | None = None) -> Graph:
 
 def _run(data: Graph, shapes: Graph, use_shapes: list[str] | None) -> Graph:
     _conforms, report, _text = pyshacl.validate(
-        _IndexedGraph(data),
+        data if isinstance(data, _IndexedGraph) else _IndexedGraph(data),
         shacl_graph=shapes,
         inference="none",
         allow_warnings=True,
@@ -200,10 +258,10 @@ def _run_share(use_shapes: list[str]) -> bytes:
     return _run(data, shapes, use_shapes).serialize(format="nt", encoding="utf-8")
 
 
-def _shares(shapes: Graph, processes: int, data: Graph) -> list[list[str]]:
-    """The top-level shapes dealt out so that each share has about as much to check: a shape
-    weighs its constraints times the resources it targets in ``data`` (measured on synthetic
-    corpora: the shares then take about as long)."""
+def _heaviest_first(shapes: Graph, data: Graph) -> list[str]:
+    """The top-level shapes, those with the most to check first: a shape weighs its constraints
+    times the resources it targets in ``data``. Dealt out one at a time to whichever process
+    is free, the heaviest first, the processes end at about the same time."""
 
     def targets(shape) -> int:
         count = 0
@@ -216,29 +274,24 @@ def _shares(shapes: Graph, processes: int, data: Graph) -> list[list[str]]:
         return count
 
     def weight(shape) -> int:
-        # a SPARQL query costs about as much as checking twenty core constraints
         constraints = 1 + len(list(shapes.objects(shape, SH.property)))
-        constraints += 20 * len(list(shapes.objects(shape, SH.sparql)))
+        constraints += len(list(shapes.objects(shape, SH.sparql)))
         return constraints * max(targets(shape), 1)
 
     top = [s for s in shapes.subjects(RDF.type, SH.NodeShape) if isinstance(s, URIRef)]
     weights = {shape: weight(shape) for shape in top}
-    shares: list[list[str]] = [[] for _ in range(processes)]
-    loads = [0] * processes
-    for shape in sorted(top, key=lambda s: (-weights[s], str(s))):
-        lightest = loads.index(min(loads))
-        shares[lightest].append(str(shape))
-        loads[lightest] += weights[shape]
-    return shares
+    return [str(shape) for shape in sorted(top, key=lambda s: (-weights[s], str(s)))]
 
 
 def _run_in_processes(data: Graph, shapes: Graph, processes: int) -> Graph:
     global _FORKED
-    shares = _shares(shapes, processes, data)
+    order = _heaviest_first(shapes, data)
     _FORKED = (data, shapes)
     try:
         with multiprocessing.get_context("fork").Pool(processes) as pool:
-            parts = pool.map(_run_share, shares)
+            # imap, not imap_unordered: the parts come back in the same order every time, so
+            # the merged report's blank node labels (and --report's bytes) do not vary
+            parts = list(pool.imap(_run_share, [[shape] for shape in order], chunksize=1))
     finally:
         _FORKED = None
     merged = Graph()
@@ -273,6 +326,7 @@ class _IndexedGraph(Graph):
         self._spo: dict = {}
         self._pos: dict = {}
         self._osp: dict = {}
+        self._store: pyoxigraph.Store | None = None  # for SPARQL, made at the first query
         for triple in data.triples((None, None, None)):
             self._index(triple)
 
@@ -284,7 +338,8 @@ class _IndexedGraph(Graph):
 
     def triples(self, triple):
         s, p, o = triple
-        if isinstance(p, Path):
+        # ``type(p) is URIRef`` first: Path is an ABC, and isinstance with an ABC is slow
+        if p is not None and type(p) is not URIRef and isinstance(p, Path):
             yield from super().triples(triple)
         elif s is not None:
             by_predicate = self._spo.get(s)
@@ -324,7 +379,7 @@ class _IndexedGraph(Graph):
 
     def __contains__(self, triple) -> bool:
         s, p, o = triple
-        if s is not None and p is not None and o is not None and not isinstance(p, Path):
+        if s is not None and type(p) is URIRef and o is not None:
             return o in self._spo.get(s, {}).get(p, ())
         return super().__contains__(triple)
 
@@ -336,10 +391,49 @@ class _IndexedGraph(Graph):
     def remove(self, triple):
         raise TypeError("a graph being validated is read-only")
 
-    def query(self, query_object, *args, **kwargs):
+    def query(  # rdflib's signature, which pySHACL calls with positional arguments
+        self,
+        query_object,
+        processor="sparql",
+        result="sparql",
+        initNs=None,  # noqa: N803
+        initBindings=None,  # noqa: N803
+        use_store_provided=True,
+        **kwargs,
+    ):
+        plain = processor == "sparql" and result == "sparql" and not initNs and not kwargs
         if isinstance(query_object, str):
+            bound = _with_values(query_object, initBindings or {}) if plain else None
+            if bound is not None:
+                return self._oxigraph_select(bound)
             query_object = _prepared(query_object)
-        return super().query(query_object, *args, **kwargs)
+        return super().query(
+            query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs
+        )
+
+    def _oxigraph_select(self, text: str) -> Result:
+        """A SELECT query (pySHACL's SPARQL constraints) answered by pyoxigraph from a copy of
+        the graph, as an rdflib result: rdflib's SPARQL engine takes milliseconds for each
+        focus node, pyoxigraph a fraction of one."""
+        if self._store is None:
+            self._store = pyoxigraph.Store()
+            self._store.bulk_extend(
+                pyoxigraph.Quad(*(_oxigraph_term(term) for term in triple))
+                for triple in super().triples((None, None, None))
+            )
+        solutions = self._store.query(text)
+        names = [variable.value for variable in solutions.variables]
+        result = Result("SELECT")
+        result.vars = [Variable(name) for name in names]
+        result.bindings = [
+            {
+                Variable(name): _rdflib_term(term)
+                for name, term in zip(names, solution, strict=True)
+                if term is not None
+            }
+            for solution in solutions
+        ]
+        return result
 
 
 @functools.cache
@@ -366,6 +460,44 @@ class _SetList(list):
 
     def copy(self) -> list:
         return list(self)
+
+
+_PROLOGUE = re.compile(r"^(?:\s|#[^\n]*\n|PREFIX\s+[^:\s]*:\s*<[^>]*>|BASE\s*<[^>]*>)*", re.I)
+_SELECT_WHERE = re.compile(r"SELECT\b[^{]*?\bWHERE\s*\{", re.I | re.S)
+
+
+def _with_values(text: str, bindings: dict) -> str | None:
+    """A SELECT query with its pre-bound variables (SHACL's $this) given as a VALUES block at
+    the start of its WHERE clause, for pyoxigraph, which then reads only the focus node's
+    triples (its own substitutions are applied after the pattern is matched: a scan of the
+    whole graph for each focus node). None where this cannot be said so (a blank node, which
+    VALUES cannot hold, or a query that is not a plain SELECT … WHERE { … })."""
+    prologue = _PROLOGUE.match(text).end()
+    where = _SELECT_WHERE.match(text, prologue)
+    if where is None or any(isinstance(v, BNode) for v in bindings.values()):
+        return None
+    if not bindings:
+        return text
+    names = " ".join(f"?{name}" for name in bindings)
+    values = " ".join(str(_oxigraph_term(value)) for value in bindings.values())
+    block = f" VALUES ({names}) {{ ({values}) }} "
+    return text[: where.end()] + block + text[where.end() :]
+
+
+def _rdflib_term(term):
+    """A pyoxigraph term as the rdflib term it was made from."""
+    if isinstance(term, pyoxigraph.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, pyoxigraph.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    if term.datatype.value == _XSD_STRING:
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 @functools.lru_cache(maxsize=256)
