@@ -49,6 +49,14 @@ def peak_rss_bytes() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
+def settle() -> None:
+    """Flush what earlier stages and commands wrote before timing the next. On this machine's
+    disk, writing back thousands of small files is slow: without this, a command would be
+    timed waiting for the last one's files to reach the disk (the kernel makes a writer wait
+    once too much is unwritten), not for its own work."""
+    os.sync()
+
+
 def tree_size(folder: Path, suffix: str | None = None) -> tuple[int, int, int]:
     """(files, bytes, largest file) under ``folder``; only files ending in ``suffix`` if given."""
     sizes = [
@@ -78,6 +86,7 @@ class Stages:
 
     def run(self, stage: str, function, *args):
         self.save(running=stage)
+        settle()
         profiler = cProfile.Profile() if self.profile_dir else None
         start = time.perf_counter()
         if profiler:
@@ -180,6 +189,7 @@ def run_command(command: list[str], workdir: Path) -> dict:
     memory is the peak of the whole process tree's proportional set size (PSS: a page shared
     by two processes counts half in each), sampled every 50 ms; ``peak_rss`` is the largest
     single process's high-water mark, as the kernel reports it."""
+    settle()
     with tempfile.TemporaryFile() as errors:
         start = time.perf_counter()
         process = subprocess.Popen(

@@ -200,13 +200,21 @@ def offline_document_loader(url, options=None):
 # RDF serialisations
 
 
-def ntriples(graph) -> bytes:
+def ntriples(graph, lines: dict | None = None) -> bytes:
     """N-Triples, one triple a line, sorted: the canonical form every other format starts from.
 
     ``graph`` is a graph or any iterable of triples; each line is what rdflib's N-Triples
-    writer writes for the triple, without building a graph first."""
-    lines = {_nt_row(triple) for triple in graph}
-    return "".join(sorted(lines)).encode("utf-8")
+    writer writes for the triple, without building a graph first. ``lines`` caches each
+    triple's line across calls (a triple is in the documents of a resource and its whole)."""
+    if lines is None:
+        return "".join(sorted({_nt_row(triple) for triple in graph})).encode("utf-8")
+    rows = set()
+    for triple in graph:
+        row = lines.get(triple)
+        if row is None:
+            row = lines[triple] = _nt_row(triple)
+        rows.add(row)
+    return "".join(sorted(rows)).encode("utf-8")
 
 
 def canonical(graph: Graph) -> Graph:
@@ -218,24 +226,18 @@ def canonical(graph: Graph) -> Graph:
     return copy_
 
 
-def fast_turtle(triples, converted: dict | None = None) -> bytes:
-    """Turtle written by pyoxigraph from the sorted triples, so the bytes depend on the triples
-    alone; rdflib's Turtle writer takes seven times as long, and there is a Turtle document per
-    resource. ``converted`` caches each triple's pyoxigraph form and sort key across calls."""
-    if converted is None:
-        converted = {}
-    keyed = {}
-    for triple in triples:
-        entry = converted.get(triple)
-        if entry is None:
-            ox = _oxigraph_triple(triple)
-            entry = converted[triple] = (str(ox), ox)
-        keyed[entry[0]] = entry[1]
-    keys = sorted(keyed)
-    used = "".join(keys)
+def fast_turtle(triples, lines: dict | None = None, nt: bytes | None = None) -> bytes:
+    """Turtle written by pyoxigraph from the sorted N-Triples (``nt``, if already made), so the
+    bytes depend on the triples alone; rdflib's Turtle writer takes seven times as long, and
+    there is a Turtle document per resource. ``lines`` is ntriples' cache."""
+    if nt is None:
+        nt = ntriples(triples, lines)
+    used = nt.decode("utf-8")
     prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items() if str(ns) in used}
     return pyoxigraph.serialize(
-        [keyed[key] for key in keys], format=pyoxigraph.RdfFormat.TURTLE, prefixes=prefixes
+        pyoxigraph.parse(nt, format=pyoxigraph.RdfFormat.N_TRIPLES),
+        format=pyoxigraph.RdfFormat.TURTLE,
+        prefixes=prefixes,
     )
 
 
@@ -249,10 +251,6 @@ def _oxigraph_term(term):
     if isinstance(term, BNode):
         return pyoxigraph.BlankNode(str(term))
     return pyoxigraph.NamedNode(str(term))
-
-
-def _oxigraph_triple(triple) -> pyoxigraph.Triple:
-    return pyoxigraph.Triple(*(_oxigraph_term(term) for term in triple))
 
 
 def rdfxml(graph, nt: bytes | None = None) -> bytes:
@@ -485,7 +483,7 @@ class _Index:
         self.triples = defaultdict(list)
         self.hash_nodes = defaultdict(list)
         self.has_blank_nodes = False
-        self.converted: dict = {}  # triple → (sort key, pyoxigraph triple), for fast_turtle
+        self.lines: dict = {}  # triple → its N-Triples line, for ntriples and fast_turtle
         self._graph: Graph | None = None
         for triple in triples:
             self.triples[triple[0]].append(triple)
@@ -860,11 +858,11 @@ def iter_resource_files(graph: Graph, base_iri: str) -> Iterator[tuple[str, byte
         path = resource_path(str(node), base_iri)
         data = dumps(_ordered_keys(document))
         wanted.discard(node)
-        triples = index.member_triples(node)
+        nt = ntriples(index.member_triples(node), index.lines)
         yield f"{path}.jsonld", data
         yield f"{path}.embedded.jsonld", with_embedded_context(data)
-        yield f"{path}.ttl", fast_turtle(triples, index.converted)
-        yield f"{path}.nt", ntriples(triples)
+        yield f"{path}.ttl", fast_turtle(None, nt=nt)
+        yield f"{path}.nt", nt
 
     # A part's document is the part as nested in its whole's document (the frame nests the same
     # triples the same way), so each whole is framed once and its parts are cut out of it. Not
@@ -1011,8 +1009,8 @@ def iter_dataset_files(graph: Graph) -> Iterator[tuple[str, bytes]]:
     context = ontology_file("context.jsonld").read_bytes()
 
     def whole_dataset() -> Iterator[tuple[str, bytes]]:
-        yield "dataset.ttl", fast_turtle(index.all, index.converted)
-        nt = ntriples(index.all)
+        nt = ntriples(index.all, index.lines)
+        yield "dataset.ttl", fast_turtle(None, nt=nt)
         yield "dataset.nt", nt
         yield "dataset.rdf", rdfxml(index.all, nt)
         del nt
@@ -1021,7 +1019,7 @@ def iter_dataset_files(graph: Graph) -> Iterator[tuple[str, bytes]]:
         yield "dataset.embedded.jsonld", with_embedded_context(whole)
         del whole
         description = index.member_triples(dataset)
-        yield "dataset-description.ttl", fast_turtle(description, index.converted)
+        yield "dataset-description.ttl", fast_turtle(description, index.lines)
         document = dumps(_resource_document(index, dataset, embed_context=False))
         yield "dataset-description.jsonld", document
         yield "dataset-description.embedded.jsonld", with_embedded_context(document)
@@ -1041,4 +1039,4 @@ def iter_dataset_files(graph: Graph) -> Iterator[tuple[str, bytes]]:
         if name in names:
             raise ValueError(f"a resource document would overwrite the dataset file {name}")
         yield name, data
-    index.converted.clear()  # the Turtle cache: the site's pages do not need it
+    index.lines.clear()  # the N-Triples cache: the site's pages do not need it
