@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 REAL_CONTENT = ROOT / "content"
 PRACTICES_PER_MEMORANDUM = 20
 SKIPPED = "skipped (--skip)"
+LEFT_TO_DELETE: list[Path] = []
 
 
 # --------------------------------------------------------------------------------------------
@@ -341,7 +342,9 @@ def run_size(
         return result
     finally:
         if keep is None:
-            shutil.rmtree(workdir, ignore_errors=True)
+            # Deleted once every size has run: deleting thousands of files (TRIM on this
+            # machine's disk) slows the writes of whatever runs next.
+            LEFT_TO_DELETE.append(workdir)
 
 
 def seconds(stage: dict | None, running_stage: bool = False) -> str:
@@ -510,6 +513,8 @@ def main() -> None:
         print(f"running {size} …", file=sys.stderr, flush=True)
         results.append(run_size(size.strip(), args.timeout, args.profile, args.keep, args.skip))
     print(table(results))
+    for workdir in LEFT_TO_DELETE:
+        shutil.rmtree(workdir, ignore_errors=True)
     if args.json:
         print(json.dumps(results, indent=2))
     if args.profile:

@@ -388,7 +388,7 @@ def forked_check(monkeypatch):
     class Recorded(validate.BackgroundCheck):
         def __init__(self, model):
             super().__init__(model)
-            forked.append(self._pool is not None)
+            forked.append(self._process is not None)
 
     monkeypatch.setattr(validate, "BackgroundCheck", Recorded)
     return forked
@@ -423,3 +423,17 @@ def test_a_build_checked_in_the_background_writes_the_same_files(out, workdir, f
     for relative in written:
         if (out / relative).is_file():
             assert (workdir / "build" / relative).read_bytes() == (out / relative).read_bytes()
+
+
+def test_an_error_in_the_background_check_stops_the_build(workdir, forked_check, monkeypatch):
+    from goodpractice import build as pipeline
+    from goodpractice import validate
+
+    def broken(model, processes=None):
+        raise RuntimeError("the shapes could not be read (a test)")
+
+    monkeypatch.setattr(validate, "validate", broken)  # the forked process inherits it
+    with pytest.raises(RuntimeError, match=r"^the shapes could not be read \(a test\)$"):
+        pipeline.build(workdir / "content", workdir / "build", site_dir=workdir / "site")
+    assert forked_check == [True]
+    assert sorted(p.name for p in workdir.iterdir()) == ["content"]

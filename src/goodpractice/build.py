@@ -13,7 +13,7 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 
 from .content import Content, ContentError, Location, Problem, load_content
-from .export import iter_dataset_files
+from .export import forget_index, iter_dataset_files, published_graph
 from .fidelity import check_fidelity, paragraph_iri
 from .graph import build_graph
 
@@ -87,9 +87,12 @@ def build(
             stop_if_violated(check, wait=False)
             from .site import build_site  # MkDocs loads only when a site is built
 
+            # The site reads the published graph alone: the exports' index can go.
+            published = published_graph(model.graph)
+            forget_index(model.graph)
             # The check's verdict is awaited before the site replaces the last one.
             build_site(
-                model.graph,
+                published,
                 site_dir,
                 exports=files,
                 before_replace=functools.partial(stop_if_violated, check, wait=True),

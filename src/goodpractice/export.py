@@ -665,6 +665,12 @@ def _index_for(graph: Graph) -> _Index:
     return index
 
 
+def forget_index(graph: Graph) -> None:
+    """Let go of the index built for ``graph`` (about as large as the graph itself), once the
+    exports are written and only the published graph is still needed."""
+    _INDEXES.pop(graph, None)
+
+
 def _resource_document(index: _Index, node: URIRef, *, embed_context: bool) -> dict:
     if node not in index.triples:
         raise KeyError(f"{node} is not described in the graph")

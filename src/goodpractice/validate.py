@@ -14,16 +14,19 @@ import gc
 import json
 import multiprocessing
 import os
+import pickle
 import re
+import tempfile
 import threading
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 import pyoxigraph
 import pyshacl
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SH, SKOS
-from rdflib.paths import Path
+from rdflib.paths import Path as PropertyPath
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.query import Result
 from rdflib.term import Variable
@@ -164,52 +167,76 @@ def validate(model: Model, processes: int | None = None) -> Report:
 class BackgroundCheck:
     """``validate(model)`` run in a forked process while this one goes on: the build exports
     and renders the site meanwhile, on the other core, and puts nothing in place unless the
-    check found no violation. Where a fork is not safe (another thread runs) or not worth it
-    (a small graph), the check runs here, at once."""
+    check found no violation. The process ends as soon as it has its answer (left in a file
+    until asked for), so its memory is free for the rest of the build. Where a fork is not
+    safe (another thread runs) or not worth it (a small graph), the check runs here, at once."""
 
     def __init__(self, model: Model):
-        self._pool = None
+        self._process = None
         self._violations: list[Finding] | None = None
         forkable = "fork" in multiprocessing.get_all_start_methods()
         if len(model.graph) < PARALLEL_FROM or threading.active_count() > 1 or not forkable:
             self._violations = validate(model).violations
             return
         global _FORKED_MODEL
+        handle, self._answer = tempfile.mkstemp(prefix="goodpractice-check-", suffix=".pickle")
+        os.close(handle)
         _FORKED_MODEL = model
         gc.collect()
         gc.freeze()  # the child's collector leaves the model's objects alone: fewer pages copied
         try:
-            self._pool = multiprocessing.get_context("fork").Pool(1)
-            self._pending = self._pool.apply_async(_violations_of_forked_model)
+            self._process = multiprocessing.get_context("fork").Process(
+                target=_check_forked_model, args=(self._answer,), daemon=True
+            )
+            self._process.start()
         finally:
             gc.unfreeze()
             _FORKED_MODEL = None
 
     def done(self) -> bool:
-        return self._violations is not None or self._pending.ready()
+        return self._violations is not None or not self._process.is_alive()
 
     def violations(self) -> list[Finding]:
         """The violations found (waiting for the check to end if it has not)."""
         if self._violations is None:
             try:
-                self._violations = self._pending.get()
+                self._process.join()
+                answer = Path(self._answer).read_bytes()
+                if not answer:
+                    raise RuntimeError(
+                        f"the check of the content stopped without an answer "
+                        f"(exit code {self._process.exitcode})"
+                    )
+                outcome = pickle.loads(answer)
+                if isinstance(outcome, BaseException):
+                    raise outcome
+                self._violations = outcome
             finally:
                 self.close()
         return self._violations
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
-            self._pool = None
+        if self._process is not None:
+            if self._process.is_alive():
+                self._process.terminate()
+            self._process.join()
+            self._process = None
+            Path(self._answer).unlink(missing_ok=True)
 
 
 _FORKED_MODEL: Model | None = None  # what a forked background check validates
 
 
-def _violations_of_forked_model() -> list[Finding]:
-    # one process: this one is the second core's already
-    return validate(_FORKED_MODEL, processes=1).violations
+def _check_forked_model(answer: str) -> None:
+    try:  # one process: this one is the second core's already
+        outcome = validate(_FORKED_MODEL, processes=1).violations
+    except Exception as error:  # noqa: BLE001 - handed to the parent, which raises it
+        outcome = error
+    try:
+        data = pickle.dumps(outcome)
+    except Exception:  # noqa: BLE001 - an error that cannot be pickled: its words
+        data = pickle.dumps(RuntimeError(f"{type(outcome).__name__}: {outcome}"))
+    Path(answer).write_bytes(data)
 
 
 # From this many triples on (a few dozen memoranda), the shapes are shared between two processes;
@@ -338,8 +365,8 @@ class _IndexedGraph(Graph):
 
     def triples(self, triple):
         s, p, o = triple
-        # ``type(p) is URIRef`` first: Path is an ABC, and isinstance with an ABC is slow
-        if p is not None and type(p) is not URIRef and isinstance(p, Path):
+        # ``type(p) is URIRef`` first: PropertyPath is an ABC, and isinstance with an ABC is slow
+        if p is not None and type(p) is not URIRef and isinstance(p, PropertyPath):
             yield from super().triples(triple)
         elif s is not None:
             by_predicate = self._spo.get(s)
