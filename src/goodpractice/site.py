@@ -814,9 +814,10 @@ class Site:
 
     def _resource_files(self) -> None:
         """The JSON-LD each resource's page embeds. Its Turtle, JSON-LD and N-Triples beside
-        the page are the exporter's per-resource files (``export.resource_files``), copied
-        with the other exports: one producer for build/ and the site. Each document is read
-        only when its page is written, so a large corpus's documents are never all in memory."""
+        the page are the exporter's per-resource files (``export.resource_files``), linked
+        into the site with the other exports: one producer for build/ and the site. Each
+        document is read only when its page is written, so a large corpus's documents are
+        never all in memory."""
         for node in self.resources:
             key = self.key(node)
             if key == "def":
@@ -2466,6 +2467,34 @@ THEME_MAIN = """\
 {%- endif %}
 {%- endif %}
 {% endblock %}
+{#- The header and the script configuration are the same for every generated page at one depth
+    but for the title: each is rendered once per depth (the header with a stand-in title, put
+    right per page) and reused, as the navigation is (partials/nav.html). #}
+{% block header %}
+{%- set gp_key = page.meta.gp_nav_key if page and page.meta else none -%}
+{%- if gp_key and page.meta.title -%}
+{%- if ("header", gp_key) not in gp_nav_cache -%}
+{%- set gp_page = gp_stand_in_page(page, "@@gp-page-title@@") -%}
+{%- set gp_rendered -%}{% with page = gp_page %}{% include "partials/header.html" %}{% endwith %}{%- endset -%}
+{%- set _ = gp_nav_cache.update({("header", gp_key): gp_rendered}) -%}
+{%- endif -%}
+{{ gp_nav_cache[("header", gp_key)] | replace("@@gp-page-title@@", page.meta.title) }}
+{%- else -%}
+{% include "partials/header.html" %}
+{%- endif -%}
+{% endblock %}
+{% block config %}
+{%- set gp_key = page.meta.gp_nav_key if page and page.meta else none -%}
+{%- if gp_key -%}
+{%- if ("config", gp_key) not in gp_nav_cache -%}
+{%- set gp_rendered -%}{{ super() }}{%- endset -%}
+{%- set _ = gp_nav_cache.update({("config", gp_key): gp_rendered}) -%}
+{%- endif -%}
+{{ gp_nav_cache[("config", gp_key)] }}
+{%- else -%}
+{{ super() }}
+{%- endif -%}
+{% endblock %}
 """
 
 EXTRA_CSS = """\
@@ -2684,7 +2713,7 @@ def base_of(graph: Graph) -> str:
 
 
 def render_site(graph: Graph, exports: Mapping[str, bytes] | None = None) -> Site:
-    """Every page and file of the site, in memory."""
+    """Every page of the site (its body; MkDocs adds the theme) and the site's own files."""
     base = base_of(graph)
     exports = exports if exports is not None else export.dataset_files(graph)
     # The published graph: the data with its DCAT description (distributions, the release),

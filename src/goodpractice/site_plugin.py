@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import html
+from types import SimpleNamespace
 
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
@@ -31,6 +32,7 @@ class GeneratedPages(BasePlugin):
 
     def on_env(self, env, *, config, files):
         env.globals["gp_nav_cache"] = {}
+        env.globals["gp_stand_in_page"] = _stand_in_page
         return env
 
     def on_nav(self, nav, *, config, files):
@@ -91,6 +93,12 @@ class GeneratedPages(BasePlugin):
             meta["gp_nav_key"] = f"depth-{generated.path.count('/') + 1 if generated.path else 0}"
         page.meta = meta
         return markdown
+
+
+def _stand_in_page(page, title: str) -> SimpleNamespace:
+    """What the theme's header reads of a page (its title, and its URL for relative links),
+    with a stand-in title: the header rendered with it serves every page at that depth."""
+    return SimpleNamespace(meta={"title": title}, title=title, url=page.url)
 
 
 def _render(page, generated: Page, config, files) -> None:
