@@ -39,7 +39,13 @@ def build_fails(runner, workdir, expected_lines: list[str], exit_code: int = 1) 
 def test_the_real_content_builds(runner, workdir):
     result = runner.invoke(main, ["build"])
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("Wrote ")
+    exports = [p for p in (workdir / "build").rglob("*") if p.is_file()]
+    size = sum(p.stat().st_size for p in exports)
+    pages = len(list((workdir / "site").rglob("index.html")))
+    assert result.stdout.splitlines() == [
+        f"Wrote {len(exports)} files ({size:,} bytes) to build/",
+        f"Wrote the site ({pages} pages) to site/",
+    ]
     assert (workdir / "build" / "dataset.ttl").exists()
 
 

@@ -66,18 +66,24 @@ def fidelity_problems(model: Model) -> list[Problem]:
     return problems
 
 
+@dataclass
+class Built:
+    files: StagedFiles  # the exports written to out_dir, by path
+    site_pages: int | None  # the pages of the site, if one was built
+
+
 def build(
     content_dir: Path, out_dir: Path, base_iri: str | None = None, site_dir: Path | None = None
-) -> StagedFiles:
+) -> Built:
     """Load, check and export; write ``out_dir`` (and the site, into ``site_dir``, if given)
-    only if every stage succeeded. Returns the files written, by path."""
+    only if every stage succeeded."""
     model = load_model(content_dir, base_iri)
     from .validate import BackgroundCheck  # here: validate.py imports this module
 
     # SHACL shapes and fidelity, on a large graph in a second process while this one exports
     # and renders. Only violations stop the build; warnings do not.
     check = BackgroundCheck(model)
-    files = None
+    files = site = None
     try:
         stop_if_violated(check, wait=False)
         # The exports are written first but put in place last: if the site fails, neither
@@ -91,7 +97,7 @@ def build(
             published = published_graph(model.graph)
             forget_index(model.graph)
             # The check's verdict is awaited before the site replaces the last one.
-            build_site(
+            site = build_site(
                 published,
                 site_dir,
                 exports=files,
@@ -105,7 +111,7 @@ def build(
         raise
     finally:
         check.close()
-    return StagedFiles(Path(out_dir), files.sizes)
+    return Built(StagedFiles(Path(out_dir), files.sizes), site.pages if site else None)
 
 
 def stop_if_violated(check, wait: bool) -> None:

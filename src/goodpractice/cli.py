@@ -96,7 +96,7 @@ def build(
 
     written = f"{display_path(out_dir)}/" + (f" or {display_path(site_dir)}/" if with_site else "")
     try:
-        files = pipeline.build(content_dir, out_dir, base_iri, site_dir if with_site else None)
+        built = pipeline.build(content_dir, out_dir, base_iri, site_dir if with_site else None)
     except ContentError as error:
         report(error, f"build stopped, nothing was written to {written}")
         sys.exit(2 if error.unreadable else 1)
@@ -106,11 +106,10 @@ def build(
             err=True,
         )
         sys.exit(1)
-    size = sum(len(data) for data in files.values())
-    click.echo(f"Wrote {len(files)} files ({size:,} bytes) to {display_path(out_dir)}/")
+    size = sum(built.files.sizes.values())
+    click.echo(f"Wrote {len(built.files)} files ({size:,} bytes) to {display_path(out_dir)}/")
     if with_site:
-        pages = sum(1 for _ in site_dir.rglob("index.html"))
-        click.echo(f"Wrote the site ({pages} pages) to {display_path(site_dir)}/")
+        click.echo(f"Wrote the site ({built.site_pages} pages) to {display_path(site_dir)}/")
 
 
 @main.command()

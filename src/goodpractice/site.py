@@ -120,9 +120,7 @@ class SiteError(Exception):
 
 @dataclass
 class SiteReport:
-    pages: int
-    files: int
-    bytes: int
+    pages: int  # every page written: the generated ones and the hand-written ones of docs/
     seconds: float
 
 
@@ -2808,14 +2806,13 @@ def build_site(
 
         finish(out, site)
         copy_files(out, site.files, site.exports)
-        files = [p for p in out.rglob("*") if p.is_file()]
-        size = sum(p.stat().st_size for p in files)
+        pages = len(site.pages) + sum(1 for _ in docs.rglob("*.md"))
         if before_replace is not None:
             before_replace()
         replace_dir(out, site_dir)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    return SiteReport(len(site.pages), len(files), size, time.perf_counter() - started)
+    return SiteReport(pages, time.perf_counter() - started)
 
 
 def copy_files(out: Path, own: dict[str, bytes], exports) -> None:
