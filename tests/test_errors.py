@@ -249,22 +249,23 @@ def test_a_duplicate_catalogue_id(runner, workdir):
     )
 
 
-def test_a_changed_word_stops_the_build(runner, workdir):
+def change_a_word(workdir) -> list[str]:
+    """Change one word of the conclusion; return what the build must say of it."""
     edit(
         workdir / MEMO_DIR / "conclusion.md",
         "critical to developing data",
         "crucial to developing data",
     )
-    build_fails(
-        runner,
-        workdir,
-        [
-            f"{MEMO_DIR}/conclusion.md:1: conclusion, paragraph 1 differs from the source text "
-            "(content/source/rabat-washington-good-practices.md:187) at character 968: the source has "
-            "'critical to developing data that can help ensure efforts ar…', the data has "
-            "'crucial to developing data that can help ensure efforts are…'",
-        ],
-    )
+    return [
+        f"{MEMO_DIR}/conclusion.md:1: conclusion, paragraph 1 differs from the source text "
+        "(content/source/rabat-washington-good-practices.md:187) at character 968: the source has "
+        "'critical to developing data that can help ensure efforts ar…', the data has "
+        "'crucial to developing data that can help ensure efforts are…'",
+    ]
+
+
+def test_a_changed_word_stops_the_build(runner, workdir):
+    build_fails(runner, workdir, change_a_word(workdir))
 
 
 def test_an_id_that_is_not_a_plain_path_is_refused(runner, workdir):
@@ -401,21 +402,7 @@ def forked_check(monkeypatch):
 
 
 def test_a_violation_found_in_the_background_stops_the_build(runner, workdir, forked_check):
-    edit(
-        workdir / MEMO_DIR / "conclusion.md",
-        "critical to developing data",
-        "crucial to developing data",
-    )
-    build_fails(
-        runner,
-        workdir,
-        [
-            f"{MEMO_DIR}/conclusion.md:1: conclusion, paragraph 1 differs from the source text "
-            "(content/source/rabat-washington-good-practices.md:187) at character 968: the source has "
-            "'critical to developing data that can help ensure efforts ar…', the data has "
-            "'crucial to developing data that can help ensure efforts are…'",
-        ],
-    )
+    build_fails(runner, workdir, change_a_word(workdir))
     assert forked_check == [True]
 
 
