@@ -7,6 +7,7 @@ Each test breaks a private copy of content/ the way a maintainer might, runs
 from __future__ import annotations
 
 import hashlib
+import re
 
 import pytest
 
@@ -426,7 +427,39 @@ def test_an_error_in_the_background_check_stops_the_build(workdir, forked_check,
         raise RuntimeError("the shapes could not be read (a test)")
 
     monkeypatch.setattr(validate, "validate", broken)  # the forked process inherits it
-    with pytest.raises(RuntimeError, match=r"^the shapes could not be read \(a test\)$"):
+    expected = r"(?s)^checking the content failed: Traceback .*\nRuntimeError: the shapes could not be read \(a test\)$"
+    with pytest.raises(RuntimeError, match=expected):
         pipeline.build(workdir / "content", workdir / "build", site_dir=workdir / "site")
     assert forked_check == [True]
     assert sorted(p.name for p in workdir.iterdir()) == ["content"]
+
+
+def test_violations_found_in_the_background_outrank_the_error_they_cause(
+    runner, workdir, forked_check, monkeypatch
+):
+    """Content that breaks the shapes may break a page too: the build reports the content's
+    problems, not the page's error, however fast the check was."""
+    from goodpractice import site
+
+    def failing(*args, **kwargs):
+        raise site.SiteError("a page could not be made (a test)")
+
+    monkeypatch.setattr(site, "build_site", failing)
+    build_fails(runner, workdir, change_a_word(workdir))
+    assert forked_check == [True]
+
+
+@pytest.mark.parametrize("name", ["", ".", "a/.."])
+def test_write_tree_refuses_a_name_that_is_not_a_file(tmp_path, name):
+    from goodpractice.build import write_tree
+
+    with pytest.raises(ValueError, match=f"^{re.escape(repr(name))} is not the name of a file$"):
+        write_tree(tmp_path / "build", [(name, b"1")])
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_write_tree_knows_two_spellings_of_one_name(tmp_path):
+    from goodpractice.build import write_tree
+
+    with pytest.raises(ValueError, match="two exports would be written to 'a/b.ttl'"):
+        write_tree(tmp_path / "build", [("a/b.ttl", b"1"), ("a/./b.ttl", b"2")])

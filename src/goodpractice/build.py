@@ -8,7 +8,7 @@ import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from rdflib import Graph, URIRef
 
@@ -105,9 +105,18 @@ def build(
             )
         stop_if_violated(check, wait=True)
         replace_dir(files.root, out_dir)
-    except BaseException:
+    except BaseException as error:
         if files is not None:
             shutil.rmtree(files.root, ignore_errors=True)
+        if not isinstance(error, (ContentError, KeyboardInterrupt)):
+            # Content that breaks the shapes can break an export or a page too: its problems,
+            # once the check has them, say more than the error they caused.
+            try:
+                violations = check.violations()
+            except Exception:  # noqa: BLE001 - the check failed too: the first error stands
+                violations = []
+            if violations:
+                raise ContentError([finding.as_problem() for finding in violations]) from error
         raise
     finally:
         check.close()
@@ -119,7 +128,7 @@ def stop_if_violated(check, wait: bool) -> None:
     if wait or check.done():
         violations = check.violations()
         if violations:
-            raise ContentError([finding.as_problem() for finding in violations])
+            raise ContentError([finding.as_problem() for finding in violations]) from None
 
 
 class StagedFiles(Mapping[str, bytes]):
@@ -179,9 +188,12 @@ def stage_tree(
         for relative, data in pairs:
             # Judged by the name alone: the folder is new and holds no links, so a name that
             # stays inside it lexically stays inside it.
-            normal = os.path.normpath(relative)
-            if os.path.isabs(normal) or normal == ".." or normal.startswith("../"):
+            normal = PurePath(os.path.normpath(relative))
+            if normal.is_absolute() or normal.drive or normal.parts[:1] == ("..",):
                 raise ValueError(f"refusing to write {relative!r} outside {out_dir}")
+            if normal.parts in ((), (".",)):
+                raise ValueError(f"{relative!r} is not the name of a file")
+            relative = normal.as_posix()
             target = staging / normal
             if relative in sizes:
                 raise ValueError(f"two exports would be written to {relative!r}")

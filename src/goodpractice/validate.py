@@ -16,8 +16,10 @@ import multiprocessing
 import os
 import pickle
 import re
+import signal
 import tempfile
 import threading
+import traceback
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -189,6 +191,10 @@ class BackgroundCheck:
                 target=_check_forked_model, args=(self._answer,), daemon=True
             )
             self._process.start()
+        except BaseException:
+            self._process = None
+            Path(self._answer).unlink(missing_ok=True)
+            raise
         finally:
             gc.unfreeze()
             _FORKED_MODEL = None
@@ -207,9 +213,9 @@ class BackgroundCheck:
                         f"the check of the content stopped without an answer "
                         f"(exit code {self._process.exitcode})"
                     )
-                outcome = pickle.loads(answer)
-                if isinstance(outcome, BaseException):
-                    raise outcome
+                kind, outcome = pickle.loads(answer)
+                if kind == "error":
+                    raise RuntimeError(f"checking the content failed: {outcome}")
                 self._violations = outcome
             finally:
                 self.close()
@@ -228,15 +234,12 @@ _FORKED_MODEL: Model | None = None  # what a forked background check validates
 
 
 def _check_forked_model(answer: str) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     try:  # one process: this one is the second core's already
-        outcome = validate(_FORKED_MODEL, processes=1).violations
-    except Exception as error:  # noqa: BLE001 - handed to the parent, which raises it
-        outcome = error
-    try:
-        data = pickle.dumps(outcome)
-    except Exception:  # noqa: BLE001 - an error that cannot be pickled: its words
-        data = pickle.dumps(RuntimeError(f"{type(outcome).__name__}: {outcome}"))
-    Path(answer).write_bytes(data)
+        outcome = ("violations", validate(_FORKED_MODEL, processes=1).violations)
+    except Exception:  # noqa: BLE001 - handed to the parent as text, traceback and all
+        outcome = ("error", traceback.format_exc().rstrip())
+    Path(answer).write_bytes(pickle.dumps(outcome))
 
 
 # From this many triples on (a few dozen memoranda), the shapes are shared between two processes;
@@ -285,19 +288,21 @@ def _run_share(use_shapes: list[str]) -> bytes:
     return _run(data, shapes, use_shapes).serialize(format="nt", encoding="utf-8")
 
 
-def _heaviest_first(shapes: Graph, data: Graph) -> list[str]:
+def _heaviest_first(shapes: Graph, data: _IndexedGraph) -> list[str]:
     """The top-level shapes, those with the most to check first: a shape weighs its constraints
-    times the resources it targets in ``data``. Dealt out one at a time to whichever process
-    is free, the heaviest first, the processes end at about the same time."""
+    times the resources it targets in ``data`` (counted from the index). Dealt out one at a
+    time to whichever process is free, the heaviest first, the processes end at about the
+    same time."""
+    by_predicate = data._pos
 
     def targets(shape) -> int:
         count = 0
         for cls in shapes.objects(shape, SH.targetClass):
-            count += sum(1 for _ in data.subjects(RDF.type, cls))
+            count += len(by_predicate.get(RDF.type, {}).get(cls, ()))
         for prop in shapes.objects(shape, SH.targetSubjectsOf):
-            count += len(set(data.subjects(prop, None)))
+            count += len(set().union(*by_predicate.get(prop, {}).values()))
         for prop in shapes.objects(shape, SH.targetObjectsOf):
-            count += len(set(data.objects(None, prop)))
+            count += len(by_predicate.get(prop, ()))
         return count
 
     def weight(shape) -> int:
@@ -353,7 +358,7 @@ class _IndexedGraph(Graph):
         self._spo: dict = {}
         self._pos: dict = {}
         self._osp: dict = {}
-        self._store: pyoxigraph.Store | None = None  # for SPARQL, made at the first query
+        self._store: pyoxigraph.Store | bool | None = None  # for SPARQL (False: not used)
         for triple in data.triples((None, None, None)):
             self._index(triple)
 
@@ -431,24 +436,36 @@ class _IndexedGraph(Graph):
         plain = processor == "sparql" and result == "sparql" and not initNs and not kwargs
         if isinstance(query_object, str):
             bound = _with_values(query_object, initBindings or {}) if plain else None
-            if bound is not None:
-                return self._oxigraph_select(bound)
+            if bound is not None and self._oxigraph_store() is not None:
+                try:
+                    return self._oxigraph_select(bound)
+                except SyntaxError:  # e.g. a prefix only the graph declares: rdflib knows it
+                    pass
             query_object = _prepared(query_object)
         return super().query(
             query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs
         )
 
+    def _oxigraph_store(self) -> pyoxigraph.Store | None:
+        """A pyoxigraph copy of the graph, made at the first query; None (rdflib answers) if
+        the copy would not hold the same terms: pyoxigraph stores literals in canonical form
+        ("1.0" as "1", language tags in lower case), which could change what a query sees."""
+        if self._store is None:
+            triples = list(super().triples((None, None, None)))
+            self._store = False
+            if _canonical_literals(o for _s, _p, o in triples):
+                self._store = pyoxigraph.Store()
+                self._store.bulk_extend(
+                    pyoxigraph.Quad(*(_oxigraph_term(term) for term in triple))
+                    for triple in triples
+                )
+        return self._store or None
+
     def _oxigraph_select(self, text: str) -> Result:
         """A SELECT query (pySHACL's SPARQL constraints) answered by pyoxigraph from a copy of
         the graph, as an rdflib result: rdflib's SPARQL engine takes milliseconds for each
         focus node, pyoxigraph a fraction of one."""
-        if self._store is None:
-            self._store = pyoxigraph.Store()
-            self._store.bulk_extend(
-                pyoxigraph.Quad(*(_oxigraph_term(term) for term in triple))
-                for triple in super().triples((None, None, None))
-            )
-        solutions = self._store.query(text)
+        solutions = self._oxigraph_store().query(text)
         names = [variable.value for variable in solutions.variables]
         result = Result("SELECT")
         result.vars = [Variable(name) for name in names]
@@ -491,6 +508,33 @@ class _SetList(list):
 
 _PROLOGUE = re.compile(r"^(?:\s|#[^\n]*\n|PREFIX\s+[^:\s]*:\s*<[^>]*>|BASE\s*<[^>]*>)*", re.I)
 _SELECT_WHERE = re.compile(r"SELECT\b[^{]*?\bWHERE\s*\{", re.I | re.S)
+# What may hold the words "WHERE {" without being the clause: IRIs (kept: they may hold a '#'),
+# strings and comments (blanked, so that offsets stay those of the query).
+_OPAQUE = re.compile(
+    r"""(<[^<>"{}|^`\\\s]*>)"""
+    r"""|('''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|#[^\n]*)""",
+    re.S,
+)
+
+
+def _masked(text: str) -> str:
+    """The query with its strings and comments blanked out, offsets unchanged."""
+    return _OPAQUE.sub(lambda m: m.group(1) or " " * len(m.group(2)), text)
+
+
+def _canonical_literals(objects) -> bool:
+    """Whether pyoxigraph would store every literal among ``objects`` as it is written."""
+    literals = {o for o in objects if isinstance(o, Literal) and (o.datatype or o.language)}
+    if any(o.language != o.language.lower() for o in literals if o.language):
+        return False
+    typed = [o for o in literals if o.datatype]
+    if not typed:
+        return True
+    store = pyoxigraph.Store()
+    subject, predicate = pyoxigraph.NamedNode("urn:s"), pyoxigraph.NamedNode("urn:p")
+    store.bulk_extend(pyoxigraph.Quad(subject, predicate, _oxigraph_term(o)) for o in typed)
+    stored = {(q.object.value, q.object.datatype.value) for q in store}
+    return stored == {(str(o), str(o.datatype)) for o in typed}
 
 
 def _with_values(text: str, bindings: dict) -> str | None:
@@ -499,8 +543,9 @@ def _with_values(text: str, bindings: dict) -> str | None:
     triples (its own substitutions are applied after the pattern is matched: a scan of the
     whole graph for each focus node). None where this cannot be said so (a blank node, which
     VALUES cannot hold, or a query that is not a plain SELECT … WHERE { … })."""
-    prologue = _PROLOGUE.match(text).end()
-    where = _SELECT_WHERE.match(text, prologue)
+    masked = _masked(text)
+    prologue = _PROLOGUE.match(masked).end()
+    where = _SELECT_WHERE.match(masked, prologue)
     if where is None or any(isinstance(v, BNode) for v in bindings.values()):
         return None
     if not bindings:
