@@ -75,12 +75,18 @@ def user_lines(apache: bool) -> str:
     return "User nobody\nGroup nogroup\n" if apache else "user nobody nogroup;\n"
 
 
+def require(server: Path, package: str) -> None:
+    """Fail (not skip) when a server is missing: CI installs it, so its absence is a fault."""
+    if not server.exists():
+        pytest.fail(
+            f"{server} is missing: apt-get install -y {package} (.ci/run installs it)",
+            pytrace=False,
+        )
+
+
 @pytest.fixture(scope="module")
 def apache(www):
-    if not APACHE.exists():
-        pytest.fail(
-            f"{APACHE} is missing: apt-get install -y apache2 (.ci/run installs it)", pytrace=False
-        )
+    require(APACHE, "apache2")
     run = www / "apache"
     run.mkdir()
     port = free_port()
@@ -107,10 +113,7 @@ def apache(www):
 
 @pytest.fixture(scope="module")
 def nginx(www):
-    if not NGINX.exists():
-        pytest.fail(
-            f"{NGINX} is missing: apt-get install -y nginx (.ci/run installs it)", pytrace=False
-        )
+    require(NGINX, "nginx")
     run = www / "nginx"
     (run / "tmp").mkdir(parents=True)
     port = free_port()

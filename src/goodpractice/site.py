@@ -1871,7 +1871,11 @@ class Site:
                 f'<p>The same as a picture: <a href="{esc(rel(here, "network/" + self.key(memo) + "/"))}">citation network</a>.</p>'
             ),
         ]
-        title = f"Citation matrix: {self.label(memo)}"
+        self.view_page(here, f"Citation matrix: {self.label(memo)}", body, cited, memo)
+
+    def view_page(self, here: str, title: str, body: list[str], cited: list, memo) -> None:
+        """A view of a memorandum's citations (matrix or network): full width, its data the
+        collection of what the memorandum cites, left out of search (its text is elsewhere)."""
         self.add(
             Page(
                 here,
@@ -1918,17 +1922,7 @@ class Site:
                 "</figure>",
             ),
         ]
-        title = f"Citation network: {self.label(memo)}"
-        self.add(
-            Page(
-                here,
-                title,
-                body,
-                hide=["navigation", "toc"],
-                jsonld=self.collection_document(title, cited, about=memo),
-                searched=False,
-            )
-        )
+        self.view_page(here, f"Citation network: {self.label(memo)}", body, cited, memo)
 
     def network_svg(self, memo, units, cited, here: str) -> str:
         row = 22
