@@ -17,7 +17,7 @@ from rdflib import URIRef
 from rdflib.namespace import RDF, SKOS
 
 from goodpractice.build import fidelity_problems, load_model
-from goodpractice.graph import GP
+from goodpractice.vocab import GP
 
 from .conftest import CONTENT, MEMO, ROOT, SOURCE, edit
 

@@ -30,7 +30,8 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, SKOS, VOID
 from rdflib.plugins.serializers.nt import _nt_row
 
-from .graph import GP, PREFIXES, new_graph
+from .graph import new_graph
+from .vocab import GP, PREFIXES
 
 try:  # optional: the same bytes as json.dumps, faster
     import orjson as _orjson

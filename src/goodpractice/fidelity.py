@@ -28,7 +28,7 @@ from .content import (
     fold,
     marker_number,
 )
-from .graph import GP
+from .vocab import GP
 
 SENTENCE_END = (".", ":", '"', "?", "!", ")", "”")
 

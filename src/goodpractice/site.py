@@ -37,7 +37,8 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XS
 
 from . import export
 from .content import MARKER, SUPERSCRIPT_DIGITS, marker_number
-from .graph import CITO, GP, SCHEMA
+from .graph import new_graph  # noqa: F401
+from .vocab import CITO, GP, SCHEMA
 
 DCAT3 = export.DCAT3
 

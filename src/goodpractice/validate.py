@@ -36,7 +36,8 @@ from rdflib.term import Variable
 from .build import Model, fidelity_problems
 from .content import ContentError, Location, Problem
 from .export import _oxigraph_term, ontology_file
-from .graph import SCHEMA, new_graph
+from .graph import new_graph
+from .vocab import SCHEMA
 
 VIOLATION = "violation"
 WARNING = "warning"

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, VOID, XSD
 
-from .content import (
+from ..content import (
     Citation,
     Content,
     Entry,
@@ -15,27 +15,8 @@ from .content import (
     fold,
     parse_date,
 )
-
-# The project's own terms. Fixed, whatever base IRI the data is published under.
-GP = Namespace("https://w3id.org/gctf-good-practices/def#")
-CITO = Namespace("http://purl.org/spar/cito/")
-SCHEMA = Namespace("https://schema.org/")
-
-PREFIXES = {
-    "gp": GP,
-    "cito": CITO,
-    "schema": SCHEMA,
-    "skos": SKOS,
-    "dcterms": DCTERMS,
-    "prov": PROV,
-    "foaf": FOAF,
-    "dcat": DCAT,
-    "void": VOID,
-    "owl": OWL,
-    "rdfs": RDFS,
-    "xsd": XSD,
-    "rdf": RDF,
-}
+from ..iris import Iris, citation_iri
+from ..vocab import CITO, GP, PREFIXES, SCHEMA
 
 ENTRY_TYPES = {
     "framework-document": (SKOS.ConceptScheme, GP.FrameworkDocument),
@@ -66,20 +47,10 @@ def date_literal(value: str) -> Literal:
     return Literal(lexical, datatype=XSD[kind])
 
 
-class Minter:
-    """Mints every IRI of the dataset from one base IRI and a readable key."""
-
-    def __init__(self, base_iri: str):
-        self.base = base_iri
-
-    def __call__(self, key: str) -> URIRef:
-        return URIRef(self.base + key)
-
-
 def build_graph(content: Content) -> Graph:
     """The whole dataset: memoranda, catalogue, glossaries and the dataset description."""
     graph = new_graph()
-    iri = Minter(content.publication.base_iri)
+    iri = Iris(content.publication.base_iri)
     for entry in sorted(content.catalogue.values(), key=lambda e: e.key):
         _add_entry(graph, iri, entry)
     for memo in content.memoranda:
@@ -88,7 +59,7 @@ def build_graph(content: Content) -> Graph:
     return graph
 
 
-def _add_entry(graph: Graph, iri: Minter, entry: Entry) -> None:
+def _add_entry(graph: Graph, iri: Iris, entry: Entry) -> None:
     node = iri(entry.key)
     for cls in ENTRY_TYPES[entry.kind]:
         graph.add((node, RDF.type, cls))
@@ -119,7 +90,7 @@ def _add_entry(graph: Graph, iri: Minter, entry: Entry) -> None:
         graph.add((node, PROV.wasAssociatedWith, iri(key)))
     for practice in entry.practices:
         number = int(practice.notation[2:])
-        gp = iri(f"{entry.key}/{practice.notation.lower()}")
+        gp = iri.cited_practice(entry.key, practice.notation)
         graph.add((gp, RDF.type, SKOS.Concept))
         graph.add((gp, RDF.type, GP.GoodPractice))
         graph.add((gp, SKOS.inScheme, node))
@@ -138,9 +109,9 @@ def _add_text(
     graph.add((node, marked_property, english(text.marked)))
 
 
-def _add_memorandum(graph: Graph, iri: Minter, memo: Memorandum) -> None:
+def _add_memorandum(graph: Graph, iri: Iris, memo: Memorandum) -> None:
     scheme = iri(memo.key)
-    unit_iri = {u.key: iri(f"{memo.key}/{u.key}") for u in [*memo.units(), *memo.footnotes]}
+    unit_iri = {u.key: iri.unit(memo.key, u.key) for u in [*memo.units(), *memo.footnotes]}
 
     graph.add((scheme, RDF.type, SKOS.ConceptScheme))
     graph.add((scheme, RDF.type, GP.FrameworkDocument))
@@ -227,11 +198,11 @@ def _add_memorandum(graph: Graph, iri: Minter, memo: Memorandum) -> None:
 
 
 def _add_citation(
-    graph: Graph, iri: Minter, citing: URIRef, source: URIRef, number: int, citation: Citation
+    graph: Graph, iri: Iris, citing: URIRef, source: URIRef, number: int, citation: Citation
 ) -> None:
     cited = iri(citation.cites)
     kind = CITO[citation.kind]
-    node = URIRef(f"{source}#citation-{number}")
+    node = citation_iri(source, number)
     graph.add((citing, kind, cited))
     graph.add((citing, CITO.cites, cited))
     graph.add((node, RDF.type, CITO.Citation))
@@ -244,10 +215,10 @@ def _add_citation(
 
 
 def _add_glossary(
-    graph: Graph, iri: Minter, memo: Memorandum, scheme: URIRef, unit_iri: dict[str, URIRef]
+    graph: Graph, iri: Iris, memo: Memorandum, scheme: URIRef, unit_iri: dict[str, URIRef]
 ) -> None:
     glossary = memo.glossary
-    node = iri(f"{memo.key}/{glossary.key}")
+    node = iri.glossary(memo.key, glossary.key)
     graph.add((node, RDF.type, SKOS.ConceptScheme))
     graph.add((node, RDF.type, GP.Glossary))
     graph.add((node, SKOS.prefLabel, english(glossary.title)))
@@ -259,7 +230,7 @@ def _add_glossary(
     graph.add((node, DCTERMS.creator, iri(memo.publisher)))
     graph.add((node, DCTERMS.publisher, iri(memo.publisher)))
     for position, term in enumerate(glossary.terms, start=1):
-        t = iri(f"{memo.key}/{glossary.key}/{term.key}")
+        t = iri.term(memo.key, glossary.key, term.key)
         graph.add((t, RDF.type, SKOS.Concept))
         graph.add((t, SKOS.inScheme, node))
         graph.add((t, RDFS.isDefinedBy, node))
@@ -271,9 +242,9 @@ def _add_glossary(
         graph.add((t, GP.ordinal, Literal(position)))
 
 
-def _add_dataset(graph: Graph, iri: Minter, content: Content) -> None:
+def _add_dataset(graph: Graph, iri: Iris, content: Content) -> None:
     pub = content.publication
-    node = iri("dataset")
+    node = iri.dataset()
     graph.add((node, RDF.type, DCAT.Dataset))
     graph.add((node, RDF.type, VOID.Dataset))
     graph.add((node, DCTERMS.title, english(pub.title)))

@@ -1,0 +1,134 @@
+"""Facts several stages share, each stated once: namespaces, the CiTO table, file formats.
+
+Nothing here reads content or a graph: these are constants and small lookups that content,
+graph, check, export, site and serve import from here rather than repeat.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rdflib import Namespace
+from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, VOID, XSD
+
+# --------------------------------------------------------------------------------------------
+# Namespaces
+
+# The project's own terms. Fixed, whatever base IRI the data is published under.
+GP = Namespace("https://w3id.org/gctf-good-practices/def#")
+CITO = Namespace("http://purl.org/spar/cito/")
+SCHEMA = Namespace("https://schema.org/")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+# DCAT 3 versioning terms, which rdflib's closed DCAT namespace does not list yet.
+DCAT3 = Namespace(str(DCAT))
+
+# The prefixes every graph we write binds, in this order.
+PREFIXES = {
+    "gp": GP,
+    "cito": CITO,
+    "schema": SCHEMA,
+    "skos": SKOS,
+    "dcterms": DCTERMS,
+    "prov": PROV,
+    "foaf": FOAF,
+    "dcat": DCAT,
+    "void": VOID,
+    "owl": OWL,
+    "rdfs": RDFS,
+    "xsd": XSD,
+    "rdf": RDF,
+}
+
+# The context and the JSON Schema belong to the vocabulary, not to one deployment of the data:
+# their IRIs derive from the fixed ontology namespace, whatever base IRI the data is built with.
+VOCABULARY_ROOT = str(GP).removesuffix("def#")
+
+
+# --------------------------------------------------------------------------------------------
+# The CiTO table: the citation types a citation may be typed with (https://purl.org/spar/cito)
+
+
+@dataclass(frozen=True)
+class CitationType:
+    name: str  # the CiTO property's local name
+    label: str  # how a reader sees it: "Quotes"
+    colour: str  # its colour in the citation network (readable on white)
+
+    @property
+    def iri(self):
+        return CITO[self.name]
+
+
+# The order is the order readers see them in (legends, "What it cites" groups).
+CITATION_TYPES = (
+    CitationType("citesAsAuthority", "Cites as authority", "#b3261e"),
+    CitationType("agreesWith", "Agrees with", "#6a1b9a"),
+    CitationType("includesQuotationFrom", "Quotes", "#1565c0"),
+    CitationType("citesAsEvidence", "Cites as evidence", "#2e7d32"),
+    CitationType("citesAsRecommendedReading", "Recommends reading", "#8d6e00"),
+    CitationType("citesForInformation", "Cites for information", "#455a64"),
+    CitationType("citesAsRelated", "Cites as related", "#00838f"),
+    CitationType("supports", "Supports", "#37474f"),
+    CitationType("extends", "Extends", "#37474f"),
+    CitationType("discusses", "Discusses", "#37474f"),
+    CitationType("disagreesWith", "Disagrees with", "#37474f"),
+    CitationType("obtainsBackgroundFrom", "Obtains background from", "#37474f"),
+    CitationType("usesMethodIn", "Uses a method in", "#37474f"),
+)
+CITATION_TYPE = {kind.name: kind for kind in CITATION_TYPES}
+
+
+def citation_type(name: str) -> CitationType:
+    """The row of the CiTO table for ``name``; a name outside it gets a neutral row."""
+    return CITATION_TYPE.get(name) or CitationType(name, name, "#37474f")
+
+
+def citation_rank(name: str) -> tuple[int, str]:
+    """Sort key of a citation type: the table's order, unknown names last."""
+    order = list(CITATION_TYPE)
+    return (order.index(name) if name in CITATION_TYPE else len(order), name)
+
+
+def cito_name(iri) -> str:
+    """The local name of a CiTO property IRI: 'includesQuotationFrom'."""
+    return str(iri).removeprefix(str(CITO))
+
+
+# --------------------------------------------------------------------------------------------
+# File formats: extension → media type and name
+
+
+@dataclass(frozen=True)
+class Format:
+    extension: str  # without the dot
+    media_type: str
+    name: str  # how a reader sees it
+    charset: bool  # text that is served with "; charset=utf-8"
+
+    @property
+    def content_type(self) -> str:
+        return f"{self.media_type}; charset=utf-8" if self.charset else self.media_type
+
+
+FORMATS = (
+    Format("ttl", "text/turtle", "Turtle", True),
+    Format("nt", "application/n-triples", "N-Triples", True),
+    Format("jsonld", "application/ld+json", "JSON-LD", False),
+    Format("rdf", "application/rdf+xml", "RDF/XML", False),
+    Format("csv", "text/csv", "CSV", True),
+    Format("json", "application/json", "JSON", False),
+    Format("svg", "image/svg+xml", "SVG image", False),
+    Format("html", "text/html", "HTML", True),
+    Format("js", "application/javascript", "JavaScript", False),
+    Format("css", "text/css", "CSS", False),
+    Format("xml", "application/xml", "XML", False),
+    Format("conf", "text/plain", "configuration", True),
+)
+FORMAT = {f.extension: f for f in FORMATS}
+MEDIA_TYPES = {f.extension: f.media_type for f in FORMATS}
+
+# The documents every resource has beside its page, in the order they are offered: each the
+# same triples. The page itself is text/html.
+RESOURCE_FORMATS = (FORMAT["ttl"], FORMAT["jsonld"], FORMAT["nt"])
+# DCAT 3 names media types by their IANA registry IRIs, https and all.
+IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
