@@ -10,7 +10,7 @@ resident memory, VmHWM) is that size's alone. Stages are the library's plain fun
 one after another on one model. Then the commands are timed as a user runs them, each in a
 fresh process (start-up and imports included): `goodpractice validate`, `goodpractice build`
 and, for the real memorandum, `goodpractice serve` from saving an edit to serving the new page.
-The synthetic corpora come from goodpractice.synthetic: memoranda of 20 practices each.
+The synthetic corpora come from tests/synthetic.py: memoranda of 20 practices each.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the corpus generator is a test tool: tests/synthetic.py
 REAL_CONTENT = ROOT / "content"
 PRACTICES_PER_MEMORANDUM = 20
 SKIPPED = "skipped (--skip)"
@@ -111,13 +112,14 @@ class Stages:
 
 
 def child(size: str, workdir: Path, profile_dir: Path | None, skip: set[str]) -> dict:
-    from goodpractice import build, content, graph
+    from goodpractice import check, content, graph, staging
+    from goodpractice.pipeline import model
 
     result: dict = {"size": size}
     if size == "real":
         content_dir = REAL_CONTENT
     else:
-        from goodpractice.synthetic import write_corpus
+        from tests.synthetic import write_corpus
 
         memoranda = int(size) // PRACTICES_PER_MEMORANDUM
         start = time.perf_counter()
@@ -130,25 +132,27 @@ def child(size: str, workdir: Path, profile_dir: Path | None, skip: set[str]) ->
     result["practices"] = sum(len(m.practices) for m in loaded.memoranda)
 
     def build_model():
-        return build.Model(loaded, graph.build_graph(loaded), build.locate(loaded))
+        return model.Model(loaded, graph.build_graph(loaded), model.locate(loaded))
 
-    model = stages.run("graph", build_model)
-    result["triples"] = len(model.graph)
+    built = stages.run("graph", build_model)
+    result["triples"] = len(built.graph)
 
-    # Validation: the fidelity check alone, then validate.py's whole check (SHACL + fidelity),
+    # Validation: the fidelity check alone, then the whole check (SHACL + fidelity),
     # so that SHACL's share is the difference.
-    stages.run("fidelity", build.fidelity_problems, model)
-    result["fidelity_problems"] = len(build.fidelity_problems(model)) if size == "real" else None
-    from goodpractice import export, site, validate
+    stages.run("fidelity", check.fidelity_problems, built)
+    result["fidelity_problems"] = len(check.fidelity_problems(built)) if size == "real" else None
+    from goodpractice import export, site
 
-    report = stages.run("validate", validate.validate, model)
+    report = stages.run("validate", check.validate, built)
     result["violations"] = len(report.violations)
 
     out, site_dir = workdir / "build", workdir / "site"
     files = None
 
     def exports():  # as the build writes them: each file to disk as it is made
-        return build.write_tree(out, export.iter_dataset_files(model.graph))
+        staged = staging.stage_tree(out, export.iter_dataset_files(built.graph))
+        staging.replace_dir(staged.root, out)
+        return staging.StagedFiles(out, staged.sizes)
 
     if "export" in skip:
         stages.skip("export", SKIPPED)
@@ -159,7 +163,7 @@ def child(size: str, workdir: Path, profile_dir: Path | None, skip: set[str]) ->
     if "site" in skip or "export" in skip:
         stages.skip("site", SKIPPED)
     else:
-        stages.run("site", site.build_site, model.graph, site_dir, files)
+        stages.run("site", site.build_site, built.graph, site_dir, files)
         result["site_files"] = tree_size(site_dir)
         result["site_pages"] = tree_size(site_dir, ".html")
         result["largest_page"] = largest_file(site_dir, ".html")

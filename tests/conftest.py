@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from goodpractice.build import load_model
+from goodpractice.pipeline import load_model
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"
@@ -49,7 +49,7 @@ def edit(path: Path, old: str, new: str, count: int = 1) -> None:
 def built_site(tmp_path_factory):
     """The real memorandum built once for the session, exports and site, through the pipeline
     (validation included), into a private folder. Returns the site folder (build/ beside it)."""
-    from goodpractice import build as pipeline
+    from goodpractice import pipeline
 
     root = tmp_path_factory.mktemp("built")
     pipeline.build(CONTENT, root / "build", site_dir=root / "site")

@@ -1,18 +1,20 @@
 """The site as a reader uses it, in Debian's Chromium driven by Playwright: follow the links
 from the home page to a practice, its footnotes and a cited resolution; search; no console
-error; no serious accessibility finding. Chromium is required: without it these tests fail."""
+error; no serious accessibility finding. Without Chromium these tests skip, saying what to
+install; under CI (CI=true) they fail instead (tests/needs.py)."""
 
 from __future__ import annotations
 
 import threading
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
+from . import needs
+
+CHROMIUM = needs.CHROMIUM.path
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -68,12 +70,7 @@ def server(built_site):
 
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"{CHROMIUM} is missing: the browser tests need Debian's Chromium "
-            "(apt-get install -y chromium; .ci/run installs it)",
-            pytrace=False,
-        )
+    needs.need(needs.CHROMIUM)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

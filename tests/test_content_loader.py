@@ -4,8 +4,9 @@ maintainers are shown, must read every content file to the same values and lines
 from __future__ import annotations
 
 import pytest
+import yaml
 
-from goodpractice import content
+from goodpractice.content import files
 
 from .conftest import CONTENT
 
@@ -21,21 +22,21 @@ def front(path) -> str:
 
 def lines(value):
     """The values with the lines the loader recorded for every mapping, key and item."""
-    if isinstance(value, content.Mapping):
+    if isinstance(value, files.Mapping):
         return ("map", value.line, {k: (value.key_lines[k], lines(v)) for k, v in value.items()})
-    if isinstance(value, content.Sequence):
+    if isinstance(value, files.Sequence):
         return ("seq", value.line, value.item_lines, [lines(v) for v in value])
     return value
 
 
 def test_libyaml_is_used():
-    assert content._FastLineLoader.__mro__[1] is content.yaml.CSafeLoader
+    assert files.FastLineLoader.__mro__[1] is yaml.CSafeLoader
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(CONTENT)))
 def test_both_loaders_read_the_same(path):
     text = front(path)
-    fast = content._load_with(content._FastLineLoader, text, 0)
-    pure = content._load_with(content._LineLoader, text, 0)
+    fast = files.load_with(files.FastLineLoader, text, 0)
+    pure = files.load_with(files.LineLoader, text, 0)
     assert lines(fast) == lines(pure)
     assert fast  # a real mapping, not an empty document

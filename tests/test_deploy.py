@@ -1,8 +1,8 @@
 """The server configuration the build writes, tried on real servers: Apache 2.4 with the site's
 .htaccess, nginx with its nginx.conf and nginx-location.conf, each on 127.0.0.1 with a private
 configuration, serving the built site under the base IRI's path (/gctf-good-practices/), asked
-with real HTTP requests. Both servers are required (.ci/run installs them): without them these
-tests fail and say so."""
+with real HTTP requests. Without a server its tests skip, saying what to install; under CI
+(CI=true) they fail instead (tests/needs.py; .ci/run installs both)."""
 
 from __future__ import annotations
 
@@ -17,11 +17,12 @@ from pathlib import Path
 
 import pytest
 
+from . import needs
 from .conftest import free_port
 
 BASE_PATH = "/gctf-good-practices/"
-APACHE = Path("/usr/sbin/apache2")
-NGINX = Path("/usr/sbin/nginx")
+APACHE = needs.APACHE.path
+NGINX = needs.NGINX.path
 MODULES = Path("/usr/lib/apache2/modules")
 
 TURTLE = "text/turtle"
@@ -75,18 +76,9 @@ def user_lines(apache: bool) -> str:
     return "User nobody\nGroup nogroup\n" if apache else "user nobody nogroup;\n"
 
 
-def require(server: Path, package: str) -> None:
-    """Fail (not skip) when a server is missing: CI installs it, so its absence is a fault."""
-    if not server.exists():
-        pytest.fail(
-            f"{server} is missing: apt-get install -y {package} (.ci/run installs it)",
-            pytrace=False,
-        )
-
-
 @pytest.fixture(scope="module")
 def apache(www):
-    require(APACHE, "apache2")
+    needs.need(needs.APACHE)
     run = www / "apache"
     run.mkdir()
     port = free_port()
@@ -113,7 +105,7 @@ def apache(www):
 
 @pytest.fixture(scope="module")
 def nginx(www):
-    require(NGINX, "nginx")
+    needs.need(needs.NGINX)
     run = www / "nginx"
     (run / "tmp").mkdir(parents=True)
     port = free_port()

@@ -15,15 +15,19 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, VOID, XSD
+from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, SKOS, VOID, XSD
 
 from goodpractice import export
-from goodpractice.build import build
+from goodpractice.check import check_fidelity
+from goodpractice.graph import ReadModel, new_graph
+from goodpractice.graph.read import read_citations
+from goodpractice.ontology import ontology_file
+from goodpractice.pipeline import build
+from goodpractice.vocab import DCAT3, GP
 
 from .conftest import BASE, CONTENT, MEMO, ROOT
 
 DATASET = URIRef(BASE + "dataset")
-DCAT3 = export.DCAT3  # DCAT 3 versioning terms, not in rdflib's closed DCAT namespace
 
 # rdflib's own JSON-LD parser warns about its internals; the warnings are not about our data
 pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
@@ -40,7 +44,11 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 
 def csv_rows(path: Path) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(path.read_bytes().decode("utf-8"), newline="")))
+    return csv_rows_of(path.read_bytes())
+
+
+def csv_rows_of(data: bytes) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8"), newline="")))
 
 
 # --------------------------------------------------------------------------------------------
@@ -56,7 +64,7 @@ def test_two_builds_write_the_same_bytes_in_every_file(out, tmp_path):
 
 def test_a_build_with_another_hash_seed_writes_the_same_bytes(out, tmp_path):
     # the library's build, not the CLI's: the CLI also builds the site, into the working folder
-    code = "import sys; from pathlib import Path; from goodpractice.build import build; "
+    code = "import sys; from pathlib import Path; from goodpractice.pipeline import build; "
     code += "build(Path(sys.argv[1]), Path(sys.argv[2]))"
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     subprocess.run(
@@ -195,7 +203,7 @@ def test_release_metadata_comes_from_publication_yaml(out):
 def test_the_context_is_also_published_at_the_path_of_its_release(out):
     version = re.search(r'^version: "(.+)"$', (CONTENT / "publication.yaml").read_text(), re.M)[1]
     assert (out / "context" / f"{version}.jsonld").read_bytes() == (
-        export.ONTOLOGY_DIR / "context.jsonld"
+        ontology_file("context.jsonld")
     ).read_bytes()
     assert (out / "context.jsonld").read_bytes() == (
         out / "context" / f"{version}.jsonld"
@@ -275,3 +283,56 @@ def test_every_command_of_using_the_data_runs_against_a_build(out, tmp_path):
     assert "GP10 quotes S/RES/2396 (2017)" in output
     assert "gp10.jsonld is valid" in output
     assert "GP13 " in output and "GP14 " not in output  # section III is GP9 to GP13
+
+
+# --------------------------------------------------------------------------------------------
+# A resource without a number: the one sort rule (graph.read.order_key) everywhere
+
+
+@pytest.fixture(scope="module")
+def unnumbered(model):
+    """The real graph, but GP3 has lost its number (gp:ordinal) and its place (gp:position) and
+    footnote 15 its number: the one sort rule puts each after the numbered ones."""
+    graph = new_graph()
+    graph += model.graph
+    for node in (GP3, FN15):
+        graph.remove((node, GP.ordinal, None))
+    graph.remove((GP3, GP.position, None))
+    return graph
+
+
+GP3, GP10, FN15 = (URIRef(MEMO + key) for key in ("/gp3", "/gp10", "/fn15"))
+
+
+def test_the_tables_sort_a_resource_without_a_number_by_the_one_rule(unnumbered):
+    practices = [row["iri"] for row in csv_rows_of(export.practices_csv(unnumbered))]
+    reader = ReadModel(unnumbered)
+    section = unnumbered.value(GP3, SKOS.broader)
+    in_section = [iri for iri in practices if URIRef(iri) in reader.practices(section)]
+    assert in_section == [str(p) for p in reader.practices(section)]
+    assert in_section[-1] == str(GP3)
+    rows = csv_rows_of(export.citations_csv(unnumbered))
+    assert [row["citation"] for row in rows] == [str(c.node) for c in read_citations(unnumbered)]
+    gp10 = [row["citation"].rsplit("/", 1)[1] for row in rows if row["citing_unit"] == str(GP10)]
+    assert gp10 == ["gp10#citation-1", "fn16#citation-1",
+                    "fn15#citation-1", "fn15#citation-2", "fn15#citation-3"]  # fmt: skip
+
+
+def test_json_ld_sorts_a_resource_without_a_number_by_the_one_rule(unnumbered):
+    reader = ReadModel(unnumbered)
+    section = unnumbered.value(GP3, SKOS.broader)
+    export.stats.reset()
+    document = export.resource_document(unnumbered, str(section))
+    assert export.stats.pyld == 0
+    assert [p["id"] for p in document["narrower"]] == [str(p) for p in reader.practices(section)]
+    gp10 = export.resource_document(unnumbered, MEMO + "/gp10")
+    assert [f["id"] for f in gp10["footnotes"]] == [str(f) for f in reader.footnotes(GP10)]
+    assert gp10["footnotes"][-1]["id"] == str(FN15)
+
+
+def test_fidelity_reports_a_resource_without_a_number_without_crashing(unnumbered, model):
+    memo = model.content.memoranda[0]
+    problems = check_fidelity(unnumbered, URIRef(MEMO), memo.source, memo.headings)
+    messages = [problem.message for problem in problems]
+    assert any(message.startswith("gp3, heading") for message in messages), messages
+    assert any(message.startswith("footnote 15 of the source") for message in messages), messages

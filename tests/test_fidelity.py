@@ -16,7 +16,8 @@ import yaml
 from rdflib import URIRef
 from rdflib.namespace import RDF, SKOS
 
-from goodpractice.build import fidelity_problems, load_model
+from goodpractice.check import fidelity_problems
+from goodpractice.pipeline import load_model
 from goodpractice.vocab import GP
 
 from .conftest import CONTENT, MEMO, ROOT, SOURCE, edit

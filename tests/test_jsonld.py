@@ -19,7 +19,8 @@ from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, SKOS, VOID, XSD
 
 from goodpractice import export
-from goodpractice.build import build
+from goodpractice.iris import CONTEXT_IRI, SCHEMA_FILE, SCHEMA_IRI, resource_path
+from goodpractice.pipeline import build
 
 from .conftest import BASE, CONTENT, MEMO
 
@@ -49,7 +50,7 @@ def turtle_twin(path: Path) -> Path:
 
 def with_local_context(document: dict) -> dict:
     """What an offline consumer does with a document that references the context by IRI."""
-    if document["@context"] == export.CONTEXT_IRI:
+    if document["@context"] == CONTEXT_IRI:
         return {**document, "@context": export.load_context()["@context"]}
     return document
 
@@ -86,7 +87,7 @@ def difference(expected: Graph, found: Graph) -> str:
 def test_the_build_writes_a_document_for_every_resource_in_both_forms(out, published):
     written = {str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()}
     for iri in export.resource_iris(published, BASE):
-        path = export.resource_path(str(iri), BASE)
+        path = resource_path(str(iri), BASE)
         assert {f"{path}.jsonld", f"{path}.embedded.jsonld", f"{path}.ttl"} <= written, iri
     assert {
         "rabat-washington.jsonld",
@@ -189,7 +190,7 @@ def test_the_memorandum_nests_sections_practices_footnotes_and_citations_in_sour
 
 def test_a_practice_document_carries_its_footnotes_and_typed_citations(published):
     document = export.resource_document(published, MEMO + "/gp10")
-    assert document["@context"] == export.CONTEXT_IRI
+    assert document["@context"] == CONTEXT_IRI
     assert document["notation"] == "GP10"
     assert document["broader"] == [MEMO + "/section-3"]  # an @set: SKOS allows several
     assert [f["ordinal"] for f in document["footnotes"]] == [15, 16]
@@ -281,18 +282,18 @@ def test_no_processor_needs_the_network(out):
     assert jsonld.to_rdf(document, {"format": "application/n-quads", "documentLoader": refuse})
     with pytest.raises(jsonld.JsonLdError):
         export.offline_document_loader("https://example.org/other-context.jsonld")
-    loaded = export.offline_document_loader(export.CONTEXT_IRI)
+    loaded = export.offline_document_loader(CONTEXT_IRI)
     assert loaded["document"] == json.loads((out / "context.jsonld").read_text())
 
 
 def test_documents_reference_the_context_by_its_published_iri(out):
-    assert export.CONTEXT_IRI == "https://w3id.org/gctf-good-practices/context.jsonld"
+    assert CONTEXT_IRI == "https://w3id.org/gctf-good-practices/context.jsonld"
     for path in jsonld_files(out):
         context = json.loads(path.read_text())["@context"]
         if path.name.endswith(".embedded.jsonld"):
             assert context == export.load_context()["@context"], path
         else:
-            assert context == export.CONTEXT_IRI, path
+            assert context == CONTEXT_IRI, path
 
 
 def test_another_base_iri_moves_the_data_not_the_vocabulary(tmp_path):
@@ -300,7 +301,7 @@ def test_another_base_iri_moves_the_data_not_the_vocabulary(tmp_path):
     build(CONTENT, tmp_path / "build", other)
     document = json.loads((tmp_path / "build/rabat-washington/gp10.jsonld").read_text())
     assert document["id"] == other + "rabat-washington/gp10"
-    assert document["@context"] == export.CONTEXT_IRI
+    assert document["@context"] == CONTEXT_IRI
     description = Graph().parse(tmp_path / "build/dataset-description.ttl")
     downloads = {
         str(o) for o in description.objects(None, URIRef("http://www.w3.org/ns/dcat#downloadURL"))
@@ -315,7 +316,7 @@ def test_another_base_iri_moves_the_data_not_the_vocabulary(tmp_path):
 def test_the_json_schema_is_valid_2020_12_and_published(out):
     schema = export.load_schema()
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    assert schema["$id"] == export.SCHEMA_IRI
+    assert schema["$id"] == SCHEMA_IRI
     jsonschema.Draft202012Validator.check_schema(schema)
     assert json.loads((out / "jsonld.schema.json").read_text()) == schema
 
@@ -378,7 +379,7 @@ def gp10(out) -> dict:
 
 
 def test_the_schema_rejects_a_node_outside_the_base_iri():
-    document = {"@context": export.CONTEXT_IRI, "id": "https://evil.example/x",
+    document = {"@context": CONTEXT_IRI, "id": "https://evil.example/x",
                 "type": "Organization", "label": "Evil"}  # fmt: skip
     assert schema_errors(document) == [(["id"], "pattern")]
     document["id"] = BASE + "org/evil"
@@ -386,14 +387,12 @@ def test_the_schema_rejects_a_node_outside_the_base_iri():
 
 
 def test_the_schema_rejects_an_empty_dataset():
-    assert schema_errors({"@context": export.CONTEXT_IRI, "@graph": []}) == [
-        (["@graph"], "minItems")
-    ]
-    assert schema_errors({"@context": export.CONTEXT_IRI}) == [([], "required")]
+    assert schema_errors({"@context": CONTEXT_IRI, "@graph": []}) == [(["@graph"], "minItems")]
+    assert schema_errors({"@context": CONTEXT_IRI}) == [([], "required")]
 
 
 def test_the_schema_requires_what_the_shapes_require_of_each_class():
-    practice = {"@context": export.CONTEXT_IRI, "id": MEMO + "/gp99",
+    practice = {"@context": CONTEXT_IRI, "id": MEMO + "/gp99",
                 "type": ["Concept", "GoodPractice"]}  # fmt: skip
     assert missing_keys(practice) == {"notation", "label", "inScheme", "ordinal"}
     # an encoded practice (it has a section) has all of its text, a cited one none of it
@@ -414,7 +413,7 @@ def test_the_schema_requires_what_the_shapes_require_of_each_class():
         "Distribution": {"title", "mediaType", "downloadURL", "accessURL", "license"},
         "Glossary": {"label", "isPartOf", "hasTopConcept"},
     }.items():  # fmt: skip
-        node = {"@context": export.CONTEXT_IRI, "id": BASE + "x", "type": kind}
+        node = {"@context": CONTEXT_IRI, "id": BASE + "x", "type": kind}
         assert missing_keys(node) == required, kind
 
 
@@ -468,7 +467,7 @@ def test_the_schema_checks_value_formats(gp10, out):
 def test_a_build_with_another_base_iri_writes_a_schema_for_its_own_iris(tmp_path):
     other = "https://example.org/gp/"
     build(CONTENT, tmp_path / "build", other)
-    schema = json.loads((tmp_path / "build" / export.SCHEMA_FILE).read_text())
+    schema = json.loads((tmp_path / "build" / SCHEMA_FILE).read_text())
     assert schema == export.load_schema(other) != export.load_schema()
     document = json.loads((tmp_path / "build/rabat-washington/gp10.jsonld").read_text())
     assert schema_errors(document, other) == []
@@ -496,7 +495,7 @@ def test_only_terms_the_shapes_cap_at_one_value_are_single_valued():
         "source", "isPartOf", "url", "generatedBy", "introduction", "conclusion", "ordinal",
         "position", "markedTitle", "markedText", "text", "attachedTo", "citingWords",
         "citingEntity", "citedEntity", "characterization", "bibliographicCitation",
-        # the dataset description, one value each (DatasetShape, or written by export.py)
+        # the dataset description, one value each (DatasetShape, or written by export/description.py)
         "modified", "created", "rights", "license", "version", "versionInfo", "versionIRI",
         "hasCurrentVersion", "isVersionOf", "mediaType", "downloadURL", "accessURL", "triples",
         "classes", "properties", "distinctSubjects", "uriSpace",
@@ -540,7 +539,7 @@ def test_citation_types_expand_in_the_cito_namespace_even_when_unknown():
 def test_the_context_is_protected():
     context = export.load_context()["@context"]
     assert context["@protected"] is True
-    redefining = {"@context": [export.CONTEXT_IRI, {"label": "http://evil/"}],
+    redefining = {"@context": [CONTEXT_IRI, {"label": "http://evil/"}],
                   "id": MEMO, "label": "x"}  # fmt: skip
     with pytest.raises(jsonld.JsonLdError):
         jsonld.expand(redefining, {"documentLoader": export.offline_document_loader})
@@ -564,7 +563,7 @@ def pyld_frame(triples: Graph, frame: dict) -> dict:
     expanded = jsonld.from_rdf(triples.serialize(format="nt"), {"format": "application/n-quads",
                                                                 "useNativeTypes": True})  # fmt: skip
     options = {**export.FRAME_OPTIONS, "documentLoader": export.offline_document_loader}
-    framed = jsonld.frame(expanded, {"@context": export.CONTEXT_IRI, **frame}, options)
+    framed = jsonld.frame(expanded, {"@context": CONTEXT_IRI, **frame}, options)
     if "@graph" in framed:  # the wildcard frame of the dataset also lists bare object IRIs
         framed["@graph"] = [node for node in framed["@graph"] if set(node) != {"id"}]
     return framed
@@ -575,6 +574,13 @@ def test_every_framed_document_is_what_pyld_frames(out, published):
     triples with the same frame must give the same document, for every file."""
     documents = [p for p in jsonld_files(out) if not p.name.endswith(".embedded.jsonld")]
     assert len(documents) > 100
+    # Every file compared is the direct writer's: made again, none falls back to pyld (a part's
+    # document is cut out of its whole's, so only the wholes are counted).
+    export.stats.reset()
+    again = export.dataset_files(published)
+    assert export.stats.pyld == 0 and export.stats.direct > 0
+    for path in documents:
+        assert again[str(path.relative_to(out))] == path.read_bytes(), path
     different = []
     for path in documents:
         document = json.loads(path.read_text(encoding="utf-8"))
@@ -599,10 +605,19 @@ def test_embedded_files_are_their_document_with_the_context_inline(out):
 
 
 def test_dumps_writes_what_the_standard_library_writes(out):
-    for path in jsonld_files(out)[:200]:
+    paths = jsonld_files(out)[:200]
+    export.stats.reset()
+    for path in paths:
         document = json.loads(path.read_text())
         expected = (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
         assert export.dumps(document) == expected == path.read_bytes(), path
+    assert (export.stats.orjson, export.stats.stdlib) == (len(paths), 0)  # orjson wrote each
+
+
+def test_dumps_falls_back_to_the_standard_library_for_what_orjson_does_not_take():
+    export.stats.reset()
+    assert export.dumps({"n": 2**70}) == b'{\n  "n": 1180591620717411303424\n}\n'
+    assert (export.stats.orjson, export.stats.stdlib) == (0, 1)
 
 
 # --------------------------------------------------------------------------------------------

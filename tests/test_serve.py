@@ -7,6 +7,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -286,3 +287,74 @@ def test_a_change_to_the_prose_pages_is_rebuilt_and_bumps_the_generation(served)
         assert wait_for(lambda: int(get(url + "/__goodpractice/generation")[2]) > before)
     finally:
         assert prose.read_bytes() == original
+
+
+# --------------------------------------------------------------------------------------------
+# serve never dies on a request, and starts or says why
+
+
+def test_an_over_long_path_segment_gets_404_and_the_server_keeps_serving(served):
+    url, _, log = served
+    host, port = url.removeprefix("http://").split(":")
+    for path in ("/" + "a" * 300, "/rabat-washington/" + "b" * 300 + "/", "/" + "c" * 300 + ".ttl"):
+        status, _, body, _ = get(url + path, "text/turtle, text/html")
+        assert status == 404, path
+    # A request the server cannot parse: an error answer, logged in one line.
+    with socket.create_connection((host, int(port)), timeout=10) as raw:
+        raw.sendall(b"GET / spaces in the path HTTP/1.1\r\n\r\n")
+        assert raw.recv(100).startswith(b"HTTP/1.0 400 Bad request syntax")
+    assert get(url + "/")[0] == 200
+    log.seek(0)
+    lines = log.read().splitlines()
+    assert not [line for line in lines if "Traceback" in line or line.startswith("  File ")]
+    assert [line for line in lines if "code 400" in line]
+
+
+def serve_process(site: Path, *args: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "goodpractice", "serve", "--site-dir", str(site), "--no-build",
+         "--no-watch", *args],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=site.parent,
+    )  # fmt: skip
+
+
+def test_a_port_in_use_is_one_line_and_exit_2(served):
+    url, root, _ = served
+    port = url.rsplit(":", 1)[1]
+    before = {p: p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()}
+    process = serve_process(root / "site", "--port", port)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 2
+    assert stderr.splitlines() == [
+        f"goodpractice serve: cannot listen on 127.0.0.1:{port}: Address already in use."
+    ]
+    assert {p: p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()} == before
+
+
+def test_port_0_picks_a_free_port_and_prints_it(served):
+    _, root, _ = served
+    process = serve_process(root / "site", "--port", "0")
+    try:
+        line = process.stdout.readline()
+        match = re.fullmatch(
+            r"Serving \S+ at http://127\.0\.0\.1:(\d+)/\. Press Ctrl\+C to stop\.\n", line
+        )
+        assert match, line
+        assert int(match[1]) > 0
+        assert get(f"http://127.0.0.1:{match[1]}/")[0] == 200
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.mark.parametrize("port", ["99999", "-1"])
+def test_a_port_out_of_range_is_refused_by_the_option(port):
+    from click.testing import CliRunner
+
+    from goodpractice.cli import main
+
+    result = CliRunner().invoke(main, ["serve", "--no-build", "--port", port])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: Invalid value for '--port': {port} is not in the range 0<=x<=65535."
+    )

@@ -346,17 +346,19 @@ def test_index_pages_embed_a_description(built_site, parsed):
 
 def test_long_lists_are_cut_into_pages_of_a_fixed_size(model, tmp_path, monkeypatch):
     from goodpractice import site as site_module
+    from goodpractice.site.pages import common
 
-    monkeypatch.setattr(site_module, "LIST_PAGE", 2)
+    monkeypatch.setattr(common, "LIST_PAGE", 2)
     site = site_module.render_site(model.graph)
     paths = {page.path for page in site.pages}
     assert {"documents/2", "organisations/2", "dataset/files/2"} <= paths
-    cited = max(site.citations_to, key=lambda n: len(site.citations_to[n]))
-    assert len(site.citations_to[cited]) > 2
+    citations_to = {c.cited: site.read.citations_to(c.cited) for c in site.read.citations}
+    cited = max(citations_to, key=lambda n: len(citations_to[n]))
+    assert len(citations_to[cited]) > 2
     assert f"{site.key(cited)}/cited-by/2" in paths
     for page in site.pages:
         if page.path.startswith(("documents", "organisations", "dataset/files")):
-            html = "".join(page.body)
+            html = page.html
             assert html.count("<li>") <= 2, page.path
 
 
@@ -397,8 +399,9 @@ def test_a_failed_site_build_leaves_the_old_site(model, tmp_path):
 
 def test_a_corpus_without_the_real_memorandum_gets_its_site(tmp_path):
     """The prose pages name no particular memorandum: their examples come from the data."""
-    from goodpractice.build import load_model
-    from goodpractice.synthetic import write_corpus
+    from goodpractice.pipeline import load_model
+
+    from .synthetic import write_corpus
 
     corpus = write_corpus(tmp_path / "content", 2)
     graph = load_model(corpus).graph

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from goodpractice import synthetic
-from goodpractice.build import fidelity_problems, load_model
 from goodpractice.cli import main
+from goodpractice.pipeline import fidelity_problems, load_model
 
+from . import synthetic
 from .conftest import CONTENT
 
 BASE = synthetic.BASE_IRI

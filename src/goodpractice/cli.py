@@ -7,8 +7,18 @@ from pathlib import Path
 
 import click
 
-from . import build as pipeline
+from . import check as checks
+from . import pipeline
+from . import serve as server
 from .content import ContentError, display_path
+from .site import SiteError
+
+# Exit codes, by convention: content problems, usage or environment, a stop by a signal.
+CONTENT_PROBLEMS = 1
+USAGE = 2
+INTERRUPTED = 128  # + the signal's number: 130 on Ctrl-C, 143 on SIGTERM
+# The most problems printed; the rest are counted (the report file has them all).
+SHOWN_PROBLEMS = 50
 
 CONTENT_OPTION = click.option(
     "--content",
@@ -47,14 +57,35 @@ def site_dir_option(help_text: str):
     )
 
 
+def capped(lines: list[str], more: str) -> list[str]:
+    """At most SHOWN_PROBLEMS lines, then how many more there are."""
+    if len(lines) <= SHOWN_PROBLEMS:
+        return lines
+    return [*lines[:SHOWN_PROBLEMS], f"and {len(lines) - SHOWN_PROBLEMS} more ({more})"]
+
+
 def report(error: ContentError, stopped: str) -> None:
-    for problem in error.problems:
-        click.echo(str(problem), err=True)
+    for line in capped([str(p) for p in error.problems], "see goodpractice validate --report"):
+        click.echo(line, err=True)
     count = len(error.problems)
     click.echo(
         f"goodpractice: {stopped}: {count} problem{'s' if count != 1 else ''} in the content.",
         err=True,
     )
+
+
+def fail(message: str, code: int = USAGE) -> None:
+    click.echo(f"goodpractice: {message}", err=True)
+    sys.exit(code)
+
+
+def interrupted(error: KeyboardInterrupt, written: str) -> None:
+    signum = getattr(error, "signum", 2)
+    name = getattr(error, "name", "SIGINT")
+    if getattr(error, "completed", False):
+        done = written.replace(" or ", " and ")
+        fail(f"stopped by {name} once {done} had been written.", INTERRUPTED + signum)
+    fail(f"stopped by {name}; nothing was written to {written}", INTERRUPTED + signum)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -92,20 +123,26 @@ def build(
 
     Nothing is written unless every check passes; the last good build stays as it was.
     """
-    from .site import SiteError
-
     written = f"{display_path(out_dir)}/" + (f" or {display_path(site_dir)}/" if with_site else "")
     try:
-        built = pipeline.build(content_dir, out_dir, base_iri, site_dir if with_site else None)
+        with pipeline.signals_interrupt():
+            built = pipeline.build(content_dir, out_dir, base_iri, site_dir if with_site else None)
     except ContentError as error:
         report(error, f"build stopped, nothing was written to {written}")
-        sys.exit(2 if error.unreadable else 1)
+        sys.exit(USAGE if error.unreadable else CONTENT_PROBLEMS)
     except SiteError as error:
         click.echo(
             f"goodpractice: the site could not be built, nothing was written to {written}:\n{error}",
             err=True,
         )
-        sys.exit(1)
+        sys.exit(CONTENT_PROBLEMS)
+    except pipeline.OutputRefused as error:
+        fail(str(error))
+    except pipeline.WriteFailed as error:
+        reason = error.error.strerror or str(error.error)
+        fail(f"could not write {display_path(error.folder)}/: {reason}; nothing was changed.")
+    except KeyboardInterrupt as error:
+        interrupted(error, written)
     size = sum(built.files.sizes.values())
     click.echo(f"Wrote {len(built.files)} files ({size:,} bytes) to {display_path(out_dir)}/")
     if with_site:
@@ -145,21 +182,26 @@ def validate(
     Exits 0 when the data conforms (warnings are printed, not fatal), 1 when it
     does not, 2 when a content file cannot be read.
     """
-    from . import validate as checks  # pySHACL loads only for this command
-
+    if report_file is not None and not report_file.resolve().parent.is_dir():
+        fail(f"--report {report_file}: the folder {report_file.parent}/ does not exist.")
     unreadable = False
     try:
         result = checks.validate(pipeline.load_model(content_dir, base_iri))
     except ContentError as error:  # caught by content.py before there is a graph to check
         result, unreadable = checks.Report.of_content_error(error), error.unreadable
+    except KeyboardInterrupt:
+        fail("stopped by SIGINT; nothing was written.", INTERRUPTED + 2)
     if report_file is not None:
-        report_file.write_bytes(result.shacl_turtle())
+        try:
+            report_file.write_bytes(result.shacl_turtle())
+        except OSError as error:
+            fail(f"--report {report_file}: could not write it: {error.strerror or error}.")
     if output_format == "json":
         click.echo(result.to_json(strict))
     else:
-        for line in [*result.text_lines(), result.summary(strict)]:
+        for line in [*capped(result.text_lines(), "see --report"), result.summary(strict)]:
             click.echo(line)
-    sys.exit(2 if unreadable else 0 if result.conforms(strict) else 1)
+    sys.exit(USAGE if unreadable else 0 if result.conforms(strict) else CONTENT_PROBLEMS)
 
 
 @main.command()
@@ -172,7 +214,7 @@ def validate(
     "--port",
     default=8000,
     show_default=True,
-    type=int,
+    type=click.IntRange(0, 65535),
     help="The port to listen on (0: any free port).",
 )
 @click.option(
@@ -214,26 +256,42 @@ def serve(
     N-Triples as the Accept header asks; /rabat-washington/gp10.ttl is the Turtle itself.
     If a rebuild fails, the problems are printed and the last good site stays served.
     """
-    from . import serve as server
 
     def echo(message: str) -> None:
         click.echo(message, err=True)
 
-    rebuild = server.rebuilder(content_dir, out_dir, site_dir, base_iri, echo)
-    if build_first and not rebuild() and not (site_dir / "index.html").exists():
-        sys.exit(1)
-    if not (site_dir / "index.html").exists():
-        echo(
-            f"goodpractice serve: there is no site in {display_path(site_dir)}/; run goodpractice build."
+    if build_first or watch:
+        try:
+            pipeline.check_outputs(content_dir, out_dir, site_dir)
+        except pipeline.OutputRefused as error:
+            echo(f"goodpractice serve: {error}")
+            sys.exit(USAGE)
+    try:
+        listening = server.make_server(site_dir, host, port, quiet=not verbose)
+    except OSError as error:
+        echo(f"goodpractice serve: cannot listen on {host}:{port}: {error.strerror or error}.")
+        sys.exit(USAGE)
+    with listening:
+        rebuild = server.rebuilder(content_dir, out_dir, site_dir, base_iri, echo)
+        try:
+            with pipeline.signals_interrupt():
+                built = not build_first or rebuild()
+        except KeyboardInterrupt as error:
+            echo(f"goodpractice serve: stopped by {getattr(error, 'name', 'SIGINT')}.")
+            sys.exit(INTERRUPTED + getattr(error, "signum", 2))
+        if not built and not (site_dir / "index.html").exists():
+            sys.exit(CONTENT_PROBLEMS)
+        if not (site_dir / "index.html").exists():
+            echo(
+                f"goodpractice serve: there is no site in {display_path(site_dir)}/; "
+                "run goodpractice build."
+            )
+            sys.exit(CONTENT_PROBLEMS)
+        server.serve(
+            listening,
+            site_dir,
+            [content_dir] if watch else None,
+            rebuild,
+            interval,
+            echo=lambda m: click.echo(m),
         )
-        sys.exit(1)
-    server.serve(
-        site_dir,
-        host,
-        port,
-        [content_dir] if watch else None,
-        rebuild,
-        interval,
-        echo=lambda m: click.echo(m),
-        quiet=not verbose,
-    )

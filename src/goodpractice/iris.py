@@ -68,6 +68,11 @@ def paragraph_iri(node: URIRef, index: int) -> URIRef:
     return URIRef(f"{node}#paragraph-{index + 1}")
 
 
+def heading_iri(node: URIRef) -> URIRef:
+    """The key under which the pipeline records where a unit's heading (its title) is written."""
+    return URIRef(f"{node}#heading")
+
+
 def resource_path(iri: str, base_iri: str) -> str:
     """Where a resource's files go: its IRI relative to the base IRI (``rabat-washington/gp10``)."""
     if not iri.startswith(base_iri) or "#" in iri or iri == base_iri:

@@ -117,6 +117,8 @@ class ReadModel:
         self.iris = Iris(self.base)
         self._kinds: dict = {}
         self._labels: dict = {}
+        self._full_labels: dict = {}
+        self._order_keys: dict = {}
 
     # ------------------------------------------------------------ values
 
@@ -140,7 +142,9 @@ class ReadModel:
     # ------------------------------------------------------------ order
 
     def order_key(self, node) -> tuple:
-        return graph_order_key(self.graph, node)
+        if node not in self._order_keys:
+            self._order_keys[node] = graph_order_key(self.graph, node)
+        return self._order_keys[node]
 
     def ordered(self, nodes) -> list:
         return sorted(set(nodes), key=self.order_key)
@@ -217,9 +221,12 @@ class ReadModel:
 
     def full_label(self, node) -> str:
         """The label with the title, for a practice: 'Good Practice 10: Develop …'."""
-        if self.kind(node) == "practice":
-            return f"{self.label(node)}: {self.text(node, SKOS.prefLabel)}"
-        return self.label(node)
+        if node not in self._full_labels:
+            label = self.label(node)
+            if self.kind(node) == "practice":
+                label = f"{label}: {self.text(node, SKOS.prefLabel)}"
+            self._full_labels[node] = label
+        return self._full_labels[node]
 
     # ------------------------------------------------------------ structure
 

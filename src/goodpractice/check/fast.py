@@ -1,0 +1,270 @@
+"""The speed-ups of SHACL validation, all behind one switch (``fast`` of ``run_shapes``):
+
+- ``IndexedGraph``: the data and shapes graphs answered from plain dictionaries, where rdflib's
+  memory store pays for named-graph bookkeeping on each of pySHACL's millions of reads;
+- SPARQL constraints answered by pyoxigraph from a copy of the graph (rdflib where pyoxigraph
+  would not hold the same terms, or cannot parse the query), their texts parsed once;
+- pySHACL's constraint-parameter lookup answered from a set.
+
+With the switch off, pySHACL runs as published on rdflib's own graphs: the same answers, slower.
+``answered`` counts which engine answered each SPARQL query, so that a test can tell the fast
+path ran.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import Counter
+
+import pyoxigraph
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.paths import Path as PropertyPath
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.query import Result
+from rdflib.term import Variable
+
+answered: Counter = Counter()  # engine ("pyoxigraph", "rdflib") → SPARQL queries it answered
+
+
+def constraint_lookup(fast: bool) -> None:
+    """pySHACL finds a shape's constraints by testing each of its predicates against a list of
+    the SHACL constraint parameters, once for every focus node; with ``fast``, a list that
+    answers ``in`` from a set gives the same answers without comparing terms one by one."""
+    from pyshacl import shape as pyshacl_shape
+    from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
+
+    parameters = SetList(ALL_CONSTRAINT_PARAMETERS) if fast else list(ALL_CONSTRAINT_PARAMETERS)
+    pyshacl_shape.CONSTRAINT_PARAMS = (parameters, CONSTRAINT_PARAMETERS_MAP)
+
+
+class IndexedGraph(Graph):
+    """A view of the data (or shapes) graph for validation, with the same triples and the same
+    answers, but faster to read. pySHACL reads the graph a triple pattern at a time, millions of
+    times on a large corpus, and rdflib's memory store pays for named-graph bookkeeping on each
+    read; here each pattern is answered from plain dictionaries built once. SPARQL constraint
+    texts are also parsed once, where pySHACL would have rdflib parse them for each focus node."""
+
+    def __init__(self, data: Graph):
+        super().__init__(store=data.store, identifier=data.identifier)
+        self._spo: dict = {}
+        self._pos: dict = {}
+        self._osp: dict = {}
+        self._store: pyoxigraph.Store | bool | None = None  # for SPARQL (False: not used)
+        for triple in data.triples((None, None, None)):
+            self._index(triple)
+
+    def _index(self, triple) -> None:
+        s, p, o = triple
+        self._spo.setdefault(s, {}).setdefault(p, {})[o] = None
+        self._pos.setdefault(p, {}).setdefault(o, {})[s] = None
+        self._osp.setdefault(o, {}).setdefault(s, {})[p] = None
+
+    def triples(self, triple):
+        s, p, o = triple
+        # ``type(p) is URIRef`` first: PropertyPath is an ABC, and isinstance with an ABC is slow
+        if p is not None and type(p) is not URIRef and isinstance(p, PropertyPath):
+            yield from super().triples(triple)
+        elif s is not None:
+            by_predicate = self._spo.get(s)
+            if by_predicate is None:
+                return
+            if p is not None:
+                objects = by_predicate.get(p, ())
+                if o is None:
+                    for obj in list(objects):
+                        yield s, p, obj
+                elif o in objects:
+                    yield s, p, o
+            else:
+                for pred, objects in list(by_predicate.items()):
+                    if o is None:
+                        for obj in list(objects):
+                            yield s, pred, obj
+                    elif o in objects:
+                        yield s, pred, o
+        elif p is not None:
+            by_object = self._pos.get(p)
+            if by_object is None:
+                return
+            if o is not None:
+                for subj in list(by_object.get(o, ())):
+                    yield subj, p, o
+            else:
+                for obj, subjects in list(by_object.items()):
+                    for subj in list(subjects):
+                        yield subj, p, obj
+        elif o is not None:
+            for subj, predicates in list(self._osp.get(o, {}).items()):
+                for pred in list(predicates):
+                    yield subj, pred, o
+        else:
+            yield from super().triples(triple)
+
+    def __contains__(self, triple) -> bool:
+        s, p, o = triple
+        if s is not None and type(p) is URIRef and o is not None:
+            return o in self._spo.get(s, {}).get(p, ())
+        return super().__contains__(triple)
+
+    def add(self, triple):  # pySHACL adds a few SHACL system triples to the shapes graph
+        super().add(triple)
+        self._index(triple)
+        return self
+
+    def remove(self, triple):
+        raise TypeError("a graph being validated is read-only")
+
+    def query(  # rdflib's signature, which pySHACL calls with positional arguments
+        self,
+        query_object,
+        processor="sparql",
+        result="sparql",
+        initNs=None,  # noqa: N803
+        initBindings=None,  # noqa: N803
+        use_store_provided=True,
+        **kwargs,
+    ):
+        plain = processor == "sparql" and result == "sparql" and not initNs and not kwargs
+        if isinstance(query_object, str):
+            bound = _with_values(query_object, initBindings or {}) if plain else None
+            if bound is not None and self._oxigraph_store() is not None:
+                try:
+                    solutions = self._oxigraph_select(bound)
+                    answered["pyoxigraph"] += 1
+                    return solutions
+                except SyntaxError:  # e.g. a prefix only the graph declares: rdflib knows it
+                    pass
+            query_object = _prepared(query_object)
+        answered["rdflib"] += 1
+        return super().query(
+            query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs
+        )
+
+    def _oxigraph_store(self) -> pyoxigraph.Store | None:
+        """A pyoxigraph copy of the graph, made at the first query; None (rdflib answers) if
+        the copy would not hold the same terms: pyoxigraph stores literals in canonical form
+        ("1.0" as "1", language tags in lower case), which could change what a query sees."""
+        if self._store is None:
+            triples = list(super().triples((None, None, None)))
+            self._store = False
+            if _canonical_literals(o for _s, _p, o in triples):
+                self._store = pyoxigraph.Store()
+                self._store.bulk_extend(
+                    pyoxigraph.Quad(*(oxigraph_term(term) for term in triple)) for triple in triples
+                )
+        return self._store or None
+
+    def _oxigraph_select(self, text: str) -> Result:
+        """A SELECT query (pySHACL's SPARQL constraints) answered by pyoxigraph from a copy of
+        the graph, as an rdflib result: rdflib's SPARQL engine takes milliseconds for each
+        focus node, pyoxigraph a fraction of one."""
+        solutions = self._oxigraph_store().query(text)
+        names = [variable.value for variable in solutions.variables]
+        result = Result("SELECT")
+        result.vars = [Variable(name) for name in names]
+        result.bindings = [
+            {
+                Variable(name): _rdflib_term(term)
+                for name, term in zip(names, solution, strict=True)
+                if term is not None
+            }
+            for solution in solutions
+        ]
+        return result
+
+
+class SetList(list):
+    def __init__(self, items):
+        super().__init__(items)
+        self._members = frozenset(items)
+
+    def __contains__(self, item) -> bool:
+        return item in self._members
+
+    def copy(self) -> list:
+        return list(self)
+
+
+_PROLOGUE = re.compile(r"^(?:\s|#[^\n]*\n|PREFIX\s+[^:\s]*:\s*<[^>]*>|BASE\s*<[^>]*>)*", re.I)
+_SELECT_WHERE = re.compile(r"SELECT\b[^{]*?\bWHERE\s*\{", re.I | re.S)
+# What may hold the words "WHERE {" without being the clause: IRIs (kept: they may hold a '#'),
+# strings and comments (blanked, so that offsets stay those of the query).
+_OPAQUE = re.compile(
+    r"""(<[^<>"{}|^`\\\s]*>)"""
+    r"""|('''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|#[^\n]*)""",
+    re.S,
+)
+
+
+def _masked(text: str) -> str:
+    """The query with its strings and comments blanked out, offsets unchanged."""
+    return _OPAQUE.sub(lambda m: m.group(1) or " " * len(m.group(2)), text)
+
+
+def _canonical_literals(objects) -> bool:
+    """Whether pyoxigraph would store every literal among ``objects`` as it is written."""
+    literals = {o for o in objects if isinstance(o, Literal) and (o.datatype or o.language)}
+    if any(o.language != o.language.lower() for o in literals if o.language):
+        return False
+    typed = [o for o in literals if o.datatype]
+    if not typed:
+        return True
+    store = pyoxigraph.Store()
+    subject, predicate = pyoxigraph.NamedNode("urn:s"), pyoxigraph.NamedNode("urn:p")
+    store.bulk_extend(pyoxigraph.Quad(subject, predicate, oxigraph_term(o)) for o in typed)
+    stored = {(q.object.value, q.object.datatype.value) for q in store}
+    return stored == {(str(o), str(o.datatype)) for o in typed}
+
+
+def _with_values(text: str, bindings: dict) -> str | None:
+    """A SELECT query with its pre-bound variables (SHACL's $this) given as a VALUES block at
+    the start of its WHERE clause, for pyoxigraph, which then reads only the focus node's
+    triples (its own substitutions are applied after the pattern is matched: a scan of the
+    whole graph for each focus node). None where this cannot be said so (a blank node, which
+    VALUES cannot hold, or a query that is not a plain SELECT … WHERE { … })."""
+    masked = _masked(text)
+    prologue = _PROLOGUE.match(masked).end()
+    where = _SELECT_WHERE.match(masked, prologue)
+    if where is None or any(isinstance(v, BNode) for v in bindings.values()):
+        return None
+    if not bindings:
+        return text
+    names = " ".join(f"?{name}" for name in bindings)
+    values = " ".join(str(oxigraph_term(value)) for value in bindings.values())
+    block = f" VALUES ({names}) {{ ({values}) }} "
+    return text[: where.end()] + block + text[where.end() :]
+
+
+def _rdflib_term(term):
+    """A pyoxigraph term as the rdflib term it was made from."""
+    if isinstance(term, pyoxigraph.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, pyoxigraph.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    if term.datatype.value == _XSD_STRING:
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+@functools.lru_cache(maxsize=256)
+def _prepared(text: str):
+    return prepareQuery(text)
+
+
+def oxigraph_term(term):
+    """An rdflib term as pyoxigraph's."""
+    if isinstance(term, Literal):
+        if term.language:
+            return pyoxigraph.Literal(str(term), language=term.language)
+        if term.datatype:
+            return pyoxigraph.Literal(str(term), datatype=pyoxigraph.NamedNode(term.datatype))
+        return pyoxigraph.Literal(str(term))
+    if isinstance(term, BNode):
+        return pyoxigraph.BlankNode(str(term))
+    return pyoxigraph.NamedNode(str(term))

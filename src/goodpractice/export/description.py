@@ -1,0 +1,140 @@
+"""The dataset description published with the data: DCAT distributions, the release (DCAT 3
+versioning) and VoID statistics, added to the graph's own triples."""
+
+from __future__ import annotations
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.compare import to_canonical_graph
+from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, VOID
+
+from ..graph import base_iri_of, dataset_iri, version_of
+from ..iris import SCHEMA_IRI, versioned_context_iri
+from ..vocab import DCAT3, IANA_MEDIA_TYPES, MEDIA_TYPES, PREFIXES
+
+# (fragment of the distribution IRI, file, title, extension for the media type, conforms to)
+DISTRIBUTIONS = (
+    ("turtle", "dataset.ttl", "The whole dataset as Turtle", "ttl", None),
+    (
+        "n-triples",
+        "dataset.nt",
+        "The whole dataset as N-Triples, one triple a line, sorted",
+        "nt",
+        None,
+    ),
+    ("rdf-xml", "dataset.rdf", "The whole dataset as RDF/XML", "rdf", None),
+    (
+        "json-ld",
+        "dataset.jsonld",
+        "The whole dataset as JSON-LD, context by reference",
+        "jsonld",
+        SCHEMA_IRI,
+    ),
+    (
+        "json-ld-embedded",
+        "dataset.embedded.jsonld",
+        "The whole dataset as JSON-LD, context embedded",
+        "jsonld",
+        SCHEMA_IRI,
+    ),
+    (
+        "practices-csv",
+        "practices.csv",
+        "The good practices as CSV: notation, title, section, IRI",
+        "csv",
+        None,
+    ),
+    (
+        "citations-csv",
+        "citations.csv",
+        "The typed citations as CSV: citing unit, cited resource, type, footnote",
+        "csv",
+        None,
+    ),
+)
+RDF_DUMPS = ("dataset.ttl", "dataset.nt", "dataset.rdf", "dataset.jsonld")
+
+
+def version_iri(graph: Graph) -> URIRef:
+    """The IRI of this release, derived from the one version in content/publication.yaml."""
+    return URIRef(f"{dataset_iri(graph)}/{version_of(graph)}")
+
+
+def published_triples(graph: Graph) -> list[tuple]:
+    """The triples of the published dataset: the graph, its blank nodes labelled canonically,
+    and the dataset description: DCAT distributions, the release, VoID statistics.
+
+    The statistics count the published triples themselves (what dataset.nt holds), so they
+    are computed once every other triple is in place. Plain tuples: copying a large rdflib
+    graph costs more than everything the exports then do with it.
+    """
+    dataset = dataset_iri(graph)
+    triples = with_canonical_blank_nodes(graph)
+    if (dataset, DCAT.distribution, None) in graph:
+        return triples
+    base = base_iri_of(graph)
+    added = []
+    license_ = graph.value(dataset, DCTERMS.license)
+    for fragment, filename, title, extension, conforms_to in DISTRIBUTIONS:
+        node = URIRef(f"{dataset}#{fragment}")
+        added.append((dataset, DCAT.distribution, node))
+        added.append((node, RDF.type, DCAT.Distribution))
+        added.append((node, DCTERMS.title, Literal(title, lang="en")))
+        added.append((node, DCAT.mediaType, URIRef(IANA_MEDIA_TYPES + MEDIA_TYPES[extension])))
+        added.append((node, DCAT.downloadURL, URIRef(base + filename)))
+        added.append((node, DCAT.accessURL, URIRef(base + filename)))
+        if license_ is not None:
+            added.append((node, DCTERMS.license, license_))
+        if conforms_to:
+            added.append((node, DCTERMS.conformsTo, URIRef(conforms_to)))
+        if filename in RDF_DUMPS:
+            added.append((dataset, VOID.dataDump, URIRef(base + filename)))
+    # The release (DCAT 3 versioning): a dataset of its own, a version of the dataset, dated by
+    # the dataset's last change, and tied to the context published for it.
+    release = version_iri(graph)
+    added.append((dataset, DCAT3.hasCurrentVersion, release))
+    added.append((dataset, DCAT3.hasVersion, release))
+    added.append((release, RDF.type, DCAT.Dataset))
+    added.append((release, DCTERMS.isVersionOf, dataset))
+    added.append((release, DCAT3.version, graph.value(dataset, OWL.versionInfo)))
+    release_date = graph.value(dataset, DCTERMS.modified) or graph.value(dataset, DCTERMS.issued)
+    if release_date is not None:
+        added.append((release, DCTERMS.issued, release_date))
+    added.append((release, DCTERMS.conformsTo, URIRef(versioned_context_iri(version_of(graph)))))
+    unique = dict.fromkeys(triples)
+    unique.update(dict.fromkeys(added))
+    predicates = {p for _s, p, _o in unique}
+    classes = {o for _s, p, o in unique if p == RDF.type}
+    for vocabulary in vocabularies(predicates | classes):
+        unique[(dataset, VOID.vocabulary, URIRef(vocabulary))] = None
+    statistics = (VOID.triples, VOID.classes, VOID.properties, VOID.distinctSubjects)
+    predicates = {p for _s, p, _o in unique} | set(statistics)
+    counts = {
+        VOID.triples: len(unique) + len(statistics),
+        VOID.classes: len({o for _s, p, o in unique if p == RDF.type}),
+        VOID.properties: len(predicates),
+        VOID.distinctSubjects: len({s for s, _p, _o in unique}),
+    }
+    for prop in statistics:
+        unique[(dataset, prop, Literal(counts[prop]))] = None
+    return list(unique)
+
+
+def with_canonical_blank_nodes(graph: Graph) -> list[tuple]:
+    """The triples, blank nodes labelled from the graph alone (rdflib's canonical labelling),
+    so that every serialisation of a graph with blank nodes is the same from build to build."""
+    triples = list(graph)
+    if not any(isinstance(s, BNode) or isinstance(o, BNode) for s, _p, o in triples):
+        return triples
+    return list(to_canonical_graph(graph))
+
+
+def vocabularies(used: set) -> list[str]:
+    """The namespaces of the properties and classes used."""
+    namespaces = sorted((str(ns) for ns in PREFIXES.values()), key=len, reverse=True)
+    found = set()
+    for term in used:
+        for namespace in namespaces:
+            if str(term).startswith(namespace):
+                found.add(namespace)
+                break
+    return sorted(found)

@@ -1,0 +1,117 @@
+"""Everything build/ holds, as (relative path, bytes) pairs made one at a time: the whole
+dataset in each format, its description, the tables, the schema files, and one document per
+resource at the path of its IRI."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from rdflib import Graph, URIRef
+
+from ..graph import base_iri_of, version_of
+from ..iris import CONTEXT_IRI, SCHEMA_FILE, resource_path, versioned_context_path
+from ..ontology import ontology_file
+from .index import index_for
+from .jsonld import (
+    dataset_document,
+    dumps,
+    indexed_resource_document,
+    ordered_keys,
+    with_embedded_context,
+)
+from .rdf import fast_turtle, ntriples, rdfxml
+from .schema import load_schema
+from .tables import citations_csv, practices_csv
+
+
+def dataset_files(graph: Graph) -> dict[str, bytes]:
+    """Every export by relative path, in memory (see ``iter_dataset_files``)."""
+    return dict(iter_dataset_files(graph))
+
+
+def iter_dataset_files(graph: Graph) -> Iterator[tuple[str, bytes]]:
+    """Every export as (relative path, bytes), each yielded as soon as it is made: the whole
+    dataset in each format, its description, CSV, the schema files, and one document per
+    resource at the path of its IRI. A writer keeps one file in memory at a time."""
+    index = index_for(graph)
+    dataset = index.dataset
+    base = base_iri_of(graph)
+    context = ontology_file("context.jsonld").read_bytes()
+
+    def whole_dataset() -> Iterator[tuple[str, bytes]]:
+        nt = ntriples(index.all, index.lines)
+        yield "dataset.ttl", fast_turtle(None, nt=nt)
+        yield "dataset.nt", nt
+        yield "dataset.rdf", rdfxml(index.all, nt)
+        del nt
+        whole = dumps(dataset_document(graph))
+        yield "dataset.jsonld", whole
+        yield "dataset.embedded.jsonld", with_embedded_context(whole)
+        del whole
+        description = index.member_triples(dataset)
+        yield "dataset-description.ttl", fast_turtle(description, index.lines)
+        document = dumps(indexed_resource_document(index, dataset))
+        yield "dataset-description.jsonld", document
+        yield "dataset-description.embedded.jsonld", with_embedded_context(document)
+        yield "practices.csv", practices_csv(graph)
+        yield "citations.csv", citations_csv(graph)
+        yield "ontology.ttl", ontology_file("ontology.ttl").read_bytes()
+        yield "shapes.ttl", ontology_file("shapes.ttl").read_bytes()
+        yield "context.jsonld", context
+        yield versioned_context_path(version_of(graph)), context
+        yield SCHEMA_FILE, dumps(load_schema(base))
+
+    names = set()
+    for name, data in whole_dataset():
+        names.add(name)
+        yield name, data
+    for name, data in iter_resource_files(graph, base):
+        if name in names:
+            raise ValueError(f"a resource document would overwrite the dataset file {name}")
+        yield name, data
+    index.lines.clear()  # the N-Triples cache: the site's pages do not need it
+
+
+def iter_resource_files(graph: Graph, base_iri: str) -> Iterator[tuple[str, bytes]]:
+    """One document per resource at the path of its IRI: ``rabat-washington/gp10.jsonld``
+    (context by IRI), ``.embedded.jsonld`` (context inline), ``.ttl`` and ``.nt``, the same
+    triples in each. Yielded as made, so that a large corpus is never in memory at once."""
+    index = index_for(graph)
+    resources = index.resources(base_iri)
+    wanted = set(resources)
+
+    def files_of(node, document: dict) -> Iterator[tuple[str, bytes]]:
+        path = resource_path(str(node), base_iri)
+        data = dumps(ordered_keys(document))
+        wanted.discard(node)
+        nt = ntriples(index.member_triples(node), index.lines)
+        yield f"{path}.jsonld", data
+        yield f"{path}.embedded.jsonld", with_embedded_context(data)
+        yield f"{path}.ttl", fast_turtle(None, nt=nt)
+        yield f"{path}.nt", nt
+
+    # A part's document is the part as nested in its whole's document (the frame nests the same
+    # triples the same way), so each whole is framed once and its parts are cut out of it. Not
+    # with blank nodes: framing labels a blank node only if the document links to it twice, and
+    # that depends on the document, so each resource is framed on its own.
+    for node in sorted(resources, key=lambda n: n in index.is_part):
+        if node not in wanted:
+            continue
+        document = indexed_resource_document(index, node)
+        yield from files_of(node, document)
+        if index.has_blank_nodes:
+            continue
+        for nested in _nested_nodes(document):
+            part = URIRef(nested["id"])
+            if part in wanted:
+                yield from files_of(part, {"@context": CONTEXT_IRI, **nested})
+
+
+def _nested_nodes(value):
+    """Every node object nested in a document (not the document's own node)."""
+    children = value.values() if isinstance(value, dict) else value
+    for child in children:
+        if isinstance(child, dict) and "id" in child:
+            yield child
+        if isinstance(child, (dict, list)):
+            yield from _nested_nodes(child)

@@ -1,0 +1,235 @@
+"""The build, as a list of stages: written all at once or not at all.
+
+    guard      refuse an output folder the build must not replace (outputs.py)
+    tidy       remove staging folders of builds that were killed (staging.py)
+    load       content → graph, with where each resource is written (model.py)
+    check      SHACL shapes and fidelity, in the background (a second process on a large graph)
+    exports    every export, written to a staging folder beside build/
+    site       the site, written to a staging folder beside site/; it links the staged exports
+    swap       build/ and site/ take their new contents, once the check has no violation
+
+Only the swap touches build/ and site/. If any stage fails, both stay as they were; a signal
+(Ctrl-C, SIGTERM) that arrives during the swap is held until the swap is complete or undone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import signal
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import chain
+from pathlib import Path
+
+from .. import site  # site.build_site, looked up per build: tests replace it
+from ..check import background as background_check  # looked up per build: tests replace it
+from ..check import fidelity_problems
+from ..content import ContentError
+from ..export import forget_index, iter_dataset_files, published_graph
+from ..staging import MARKER, MARKER_TEXT, StagedFiles, Swap, remove_abandoned, stage_tree
+from .model import Model, load_model, locate
+from .outputs import OutputRefused, check_outputs
+
+__all__ = [
+    "Built",
+    "Interrupted",
+    "Model",
+    "OutputRefused",
+    "WriteFailed",
+    "build",
+    "check_outputs",
+    "fidelity_problems",
+    "load_model",
+    "locate",
+    "signals_interrupt",
+]
+
+
+@dataclass
+class Built:
+    files: StagedFiles  # the exports written to out_dir, by path
+    site_pages: int | None  # the pages of the site, if one was built
+
+
+class WriteFailed(Exception):
+    """An output folder could not be written (disk full, no permission): nothing was changed."""
+
+    def __init__(self, folder: Path, error: OSError):
+        super().__init__(folder, error)
+        self.folder, self.error = Path(folder), error
+
+
+class Interrupted(KeyboardInterrupt):
+    """The build was stopped by a signal. ``completed``: it came during the swap, which was
+    finished first, so the new build is in place."""
+
+    def __init__(self, signum: int, completed: bool = False):
+        super().__init__(signum)
+        self.signum, self.completed = signum, completed
+
+    @property
+    def name(self) -> str:
+        return signal.Signals(self.signum).name
+
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def in_main_thread() -> bool:
+    # Signal handlers can only be set there (serve rebuilds in a watcher thread).
+    return threading.current_thread() is threading.main_thread()
+
+
+@contextlib.contextmanager
+def signals_interrupt() -> Iterator[None]:
+    """SIGINT and SIGTERM raise Interrupted, so that a stopped build cleans up after itself."""
+    if not in_main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        raise Interrupted(signum)
+
+    previous = {number: signal.signal(number, stop) for number in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+class Run:
+    """The state of one build between its stages: the background check, the staged exports
+    and the swaps made so far, and the folder being written (named when a write fails)."""
+
+    def __init__(
+        self, check: background_check.BackgroundCheck, out_dir: Path, site_dir: Path | None
+    ):
+        self.check = check
+        self.out_dir = out_dir
+        self.site_dir = site_dir
+        self.writing = out_dir
+        self.files: StagedFiles | None = None
+        self.swaps: list[Swap] = []
+        self.held: list[int] = []  # signals received during the swap
+        self.restore: dict[int, object] | None = None
+
+    def stage_exports(self, model: Model) -> StagedFiles:
+        # Each file goes to disk as it is made; the marker rides with the exports, so that
+        # the site, which links them, has it too.
+        pairs = chain(iter_dataset_files(model.graph), [(MARKER, MARKER_TEXT)])
+        self.files = stage_tree(self.out_dir, pairs)
+        return self.files
+
+    def build_site(self, model: Model, site_dir: Path) -> int:
+        self.writing = site_dir
+        # The site reads the published graph alone: the exports' index can go.
+        published = published_graph(model.graph)
+        forget_index(model.graph)
+        report = site.build_site(published, site_dir, exports=self.files, before_replace=self.swap)
+        return report.pages
+
+    def swap(self) -> None:
+        """The exports into place, once the check has no violation; from here on, until the
+        site is in place too, signals are held."""
+        stop_if_violated(self.check, wait=True)
+        self.hold_signals()
+        self.writing = self.out_dir
+        self.swaps.append(Swap(self.files.root, self.out_dir))
+        self.files = StagedFiles(self.out_dir, self.files.sizes)
+        self.writing = self.site_dir or self.out_dir  # the site's swap comes next
+
+    def commit(self) -> None:
+        for swap in self.swaps:
+            swap.commit()
+        self.release_signals(completed=True)
+
+    def undo(self) -> None:
+        for swap in reversed(self.swaps):
+            swap.undo()
+        self.swaps = []
+        if self.files is not None and self.files.root != self.out_dir:
+            shutil.rmtree(self.files.root, ignore_errors=True)
+        self.release_signals(completed=False)
+
+    def hold_signals(self) -> None:
+        if in_main_thread() and self.restore is None:
+            self.restore = {n: signal.signal(n, self.hold) for n in STOP_SIGNALS}
+
+    def hold(self, signum, frame) -> None:
+        self.held.append(signum)
+
+    def release_signals(self, completed: bool) -> None:
+        if self.restore is None:
+            return
+        for number, handler in self.restore.items():
+            signal.signal(number, handler)
+        self.restore = None
+        if self.held:
+            raise Interrupted(self.held[0], completed=completed)
+
+
+def build(
+    content_dir: Path, out_dir: Path, base_iri: str | None = None, site_dir: Path | None = None
+) -> Built:
+    """Load, check and export; write ``out_dir`` (and the site, into ``site_dir``, if given)
+    only if every stage succeeded."""
+    out_dir = Path(out_dir)
+    site_dir = Path(site_dir) if site_dir is not None else None
+    check_outputs(content_dir, out_dir, site_dir)
+    for folder in (out_dir, site_dir):
+        if folder is not None:
+            remove_abandoned(folder)
+    model = load_model(content_dir, base_iri)
+    # SHACL shapes and fidelity, on a large graph in a second process while this one exports
+    # and renders. Only violations stop the build; warnings do not.
+    check = background_check.BackgroundCheck(model)
+    run = Run(check, out_dir, site_dir)
+    pages = None
+    try:
+        try:
+            stop_if_violated(check, wait=False)
+            run.stage_exports(model)
+            if site_dir is not None:
+                stop_if_violated(check, wait=False)
+                pages = run.build_site(model, site_dir)
+            else:
+                run.swap()
+        except BaseException as error:
+            run.undo()
+            reported = outranked(check, error, run.writing)
+            if reported is error:
+                raise
+            raise reported from error
+        run.commit()
+    finally:
+        check.close()
+    return Built(StagedFiles(out_dir, run.files.sizes), pages)
+
+
+def outranked(
+    check: background_check.BackgroundCheck, error: BaseException, writing: Path
+) -> BaseException:
+    """What a failed build reports: content that breaks the shapes can break an export or a
+    page too, and its problems, once the check has them, say more than the error they caused."""
+    if isinstance(error, (ContentError, KeyboardInterrupt)):
+        return error
+    try:
+        violations = check.violations()
+    except Exception:  # noqa: BLE001 - the check failed too: the first error stands
+        violations = []
+    if violations:
+        return ContentError([finding.as_problem() for finding in violations])
+    if isinstance(error, OSError):
+        return WriteFailed(writing, error)
+    return error
+
+
+def stop_if_violated(check: background_check.BackgroundCheck, wait: bool) -> None:
+    """Raise the check's violations as a ContentError, once it has ended (or now, if ``wait``)."""
+    if wait or check.done():
+        violations = check.violations()
+        if violations:
+            raise ContentError([finding.as_problem() for finding in violations]) from None

@@ -1,0 +1,55 @@
+"""The read model every later stage starts from: the loaded content, the graph built from it,
+and where each resource is written in the content files (for messages)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+
+from ..content import Content, Location, load_content
+from ..graph import build_graph
+from ..iris import Iris, heading_iri, paragraph_iri
+
+
+@dataclass
+class Model:
+    """The loaded content and the graph built from it."""
+
+    content: Content
+    graph: Graph
+    locations: dict[URIRef, Location] = field(default_factory=dict)
+
+
+def load_model(content_dir: Path, base_iri: str | None = None) -> Model:
+    content = load_content(content_dir, base_iri)
+    graph = build_graph(content)
+    return Model(content, graph, locate(content))
+
+
+def locate(content: Content) -> dict[URIRef, Location]:
+    """Where each resource is defined in the content files, for messages a maintainer can act on."""
+    iris = Iris(content.publication.base_iri)
+    where: dict[URIRef, Location] = {}
+    for entry in content.catalogue.values():
+        where[iris(entry.key)] = entry.location
+        for practice in entry.practices:
+            where[iris.cited_practice(entry.key, practice.notation)] = practice.location
+    for memo in content.memoranda:
+        where[iris(memo.key)] = memo.location
+        for unit in [*memo.units(), *memo.footnotes]:
+            node = iris.unit(memo.key, unit.key)
+            if unit.location:
+                where[node] = unit.location
+            if unit.heading_location:
+                where[heading_iri(node)] = unit.heading_location
+            body = unit.texts[-1]  # the last text of a unit is its body (a practice: title, body)
+            for index in range(len(body.paragraphs)):
+                where[paragraph_iri(node, index)] = body.paragraph_location(index)
+        if memo.glossary:
+            where[iris.glossary(memo.key, memo.glossary.key)] = memo.glossary.location
+            for term in memo.glossary.terms:
+                where[iris.term(memo.key, memo.glossary.key, term.key)] = term.location
+    where[iris.dataset()] = content.publication.location
+    return where

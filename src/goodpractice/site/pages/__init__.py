@@ -1,0 +1,188 @@
+"""Every page of the site, from the read model: one module per page kind, each giving the
+context its template (``templates/pages/<kind>.html``) is rendered with."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from rdflib import URIRef
+
+from ...graph.read import ReadModel
+from ...vocab import RESOURCE_FORMATS
+from ..links import Urls, rel
+from ..render import Templates
+
+# Top-level paths of the site's own pages; a catalogue key must not take one of them.
+RESERVED = {
+    "assets", "search", "index", "memoranda", "documents", "organisations", "matrix", "network",
+    "def", "citations", "editing", "dataset", "404.html", "sitemap.xml",
+}  # fmt: skip
+
+
+class SiteError(Exception):
+    """The site could not be built; nothing was written."""
+
+
+@dataclass
+class Page:
+    """One generated page: its article body (HTML), its table of contents, and its head."""
+
+    path: str  # the folder of the page under the site root; "" for the home page
+    title: str
+    html: str
+    toc: list[dict] = field(default_factory=list)
+    iri: URIRef | None = None
+    description: str | None = None
+    # a JSON-LD document, the bytes of its file, or what reads them when the page is written
+    jsonld: dict | bytes | Callable[[], bytes] | None = None
+    alternates: list[tuple[str, str]] = field(default_factory=list)  # (media type, href)
+    hide: list[str] = field(default_factory=list)  # Material: "navigation", "toc"
+    searched: bool = True  # False: search leaves the page out (its text is on another page)
+    search_html: str | None = None  # the part of ``html`` search indexes
+
+    @property
+    def source(self) -> str:
+        return f"{self.path}/index.md" if self.path else "index.md"
+
+
+class Site:
+    """The pages and the site's own files, made from the read model and the exports."""
+
+    def __init__(self, read: ReadModel, exports: Mapping[str, bytes]):
+        self.read = read
+        self.base = read.base
+        self.exports = exports
+        self.urls = Urls(read, exports)
+        self.templates = Templates()
+        self.pages: list[Page] = []
+        self.files: dict[str, bytes] = {}
+        # What several pages ask again and again, read once
+        self.plain_texts: dict = {}  # node → its text as read (common.plain_text)
+        self.practices_by_memorandum: dict = {}  # (memorandum.practices_of_memorandum)
+        self.citing_units: dict | None = None  # memorandum → its citing units (views)
+        base = self.base
+        self.resources = sorted(
+            {
+                URIRef(str(node).split("#", 1)[0])
+                for triple in read.graph
+                for node in triple
+                if isinstance(node, URIRef)
+                and str(node).startswith(base)
+                and str(node).split("#", 1)[0] != base
+                and str(node).split("#", 1)[0].removeprefix(base) not in exports
+            },
+            key=str,
+        )
+
+    def key(self, node) -> str:
+        return self.read.key(node)
+
+    def add(self, path: str, template: str, context: dict, searched: bool = True, **page) -> Page:
+        context = {"here": path, **context}
+        html, toc = self.templates.page(template, context)
+        made = Page(path, context["title"], html, toc, searched=searched, **page)
+        if searched:
+            made.search_html = self.templates.page(template, context, search=True)[0]
+        self.pages.append(made)
+        return made
+
+    def resource_page(self, node, template: str, context: dict, **page) -> Page:
+        here = self.key(node)
+        return self.add(
+            here,
+            template,
+            context,
+            iri=node,
+            description=context.get("description"),
+            alternates=[
+                (f.media_type, rel(here, f"{here}.{f.extension}")) for f in RESOURCE_FORMATS
+            ],
+            jsonld=functools.partial(self.exports.__getitem__, self.document_name(node)),
+            **page,
+        )
+
+    def document_name(self, node) -> str:
+        """The export a page embeds: its resource's JSON-LD document with the context inline."""
+        key = self.key(node)
+        names = (
+            ("dataset-description.embedded.jsonld",)
+            if key == "dataset"
+            else (f"{key}.embedded.jsonld", f"{key}.jsonld")
+        )
+        for name in names:
+            if name in self.exports:
+                return name
+        raise SiteError(f"{node}: the exports have no JSON-LD document for it")
+
+    def check_paths(self) -> None:
+        problems = []
+        for node in self.resources:
+            key = self.key(node)
+            first = key.split("/", 1)[0]
+            release = key.startswith("dataset/") and self.read.kind(node) == "release"
+            if (
+                first in RESERVED
+                and key != "def"
+                and not (key == "dataset" and self.read.kind(node) == "dataset")
+                and not release
+            ):
+                problems.append(f"{node}: its path '{key}' is taken by a page of the site itself")
+            if not re.fullmatch(r"[A-Za-z0-9._~/-]*", key) or "//" in key or key.endswith("/"):
+                problems.append(f"{node}: its path '{key}' cannot be a page of the site")
+        if problems:
+            raise SiteError("\n".join(problems))
+
+    def render(self) -> None:
+        """Every page: one per resource, then the home page, the indexes, the views of each
+        memorandum, the data model; and the server configurations."""
+        from . import catalogue, dataset, home, indexes, memorandum, model, text, views
+
+        self.check_paths()
+        kinds = {
+            "memorandum": memorandum.memorandum,
+            "section": memorandum.section,
+            "practice": memorandum.practice,
+            "text": text.text,
+            "footnote": text.footnote,
+            "glossary": text.glossary,
+            "term": text.term,
+            "framework-document": catalogue.entry,
+            "resolution": catalogue.entry,
+            "initiative": catalogue.entry,
+            "organisation": catalogue.entry,
+            "document": catalogue.entry,
+            "cited-practice": catalogue.cited_practice,
+            "resource": catalogue.generic,
+            "dataset": dataset.dataset,
+            "release": dataset.release,
+        }
+        for node in self.resources:
+            if self.key(node) == "def":
+                continue  # the data model page, below
+            kinds[self.read.kind(node)](self, node)
+        home.home(self)
+        indexes.memoranda(self)
+        indexes.documents(self)
+        indexes.organisations(self)
+        for memo in self.read.memoranda:
+            views.matrix(self, memo)
+            views.network(self, memo)
+        model.model(self)
+        self.server_config()
+
+    def server_config(self) -> None:
+        """The Apache and nginx configurations for content negotiation, for the base's path."""
+        path = base_path(self.base)
+        for name, template in ((".htaccess", "htaccess"), ("nginx.conf", "nginx.conf"),
+                               ("nginx-location.conf", "nginx-location.conf")):  # fmt: skip
+            context = {"base_path": path, "base_alias": path.rstrip("/") or "/"}
+            text = self.templates.text(f"server/{template}", context)
+            self.files[name] = text.encode("utf-8")
+
+
+def base_path(base: str) -> str:
+    """The path of the base IRI: '/gctf-good-practices/' for https://w3id.org/gctf-good-practices/."""
+    return re.sub(r"^[a-z][a-z0-9+.-]*://[^/]+", "", base) or "/"
