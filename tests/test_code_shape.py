@@ -337,7 +337,9 @@ def mermaid_edges(text: str) -> tuple[set[str], set[tuple[str, str]]]:
     nodes, edges = set(), set()
     for line in "\n".join(blocks).splitlines():
         line = line.split("%%")[0].strip()
-        if not line or line.startswith(("graph", "flowchart", "subgraph", "end", "classDef")):
+        if not line or re.match(
+            r"(graph|flowchart)\s+(TB|TD|BT|RL|LR)\s*$|(subgraph|end|classDef)\b", line
+        ):
             continue
         ids = [re.match(r"\s*([A-Za-z_]\w*)", part) for part in ARROW.split(line)]
         ids = [m[1] for m in ids if m]
@@ -367,10 +369,13 @@ def test_the_mermaid_diagram_draws_exactly_the_imports_between_its_packages():
 
 
 def test_the_diagram_reader_reads_chains_and_labels():
-    text = "```mermaid\nflowchart TD\n  cli[cli/] --> pipeline --> check\n  check -.-> |reads| graph\n```\n"
+    text = (
+        "```mermaid\nflowchart TD\n  cli[cli/] --> pipeline --> check\n"
+        "  check -.-> |reads| graph\n  graph --> content\n```\n"
+    )
     assert mermaid_edges(text) == (
-        {"cli", "pipeline", "check", "graph"},
-        {("cli", "pipeline"), ("pipeline", "check"), ("check", "graph")},
+        {"cli", "pipeline", "check", "graph", "content"},
+        {("cli", "pipeline"), ("pipeline", "check"), ("check", "graph"), ("graph", "content")},
     )
 
 

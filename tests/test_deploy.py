@@ -203,6 +203,15 @@ def test_rdf_by_extension(server):
         assert status == 200 and media(headers) == expected, ext
 
 
+def test_data_files_may_be_read_from_any_origin(server):
+    for path, accept in ((f"{GP10}.ttl", None), (GP10, TURTLE), (GP10 + "/", JSONLD),
+                         (BASE_PATH + "dataset.nt", None), (BASE_PATH + "practices.csv", None)):  # fmt: skip
+        status, headers, _ = get(server, path, accept)
+        assert status == 200 and headers.get("access-control-allow-origin") == "*", (path, accept)
+    status, headers, _ = get(server, GP10 + "/", BROWSER)  # a page: no need
+    assert status == 200 and "access-control-allow-origin" not in headers
+
+
 def test_rdf_asked_of_a_page_without_data_gets_the_page(server):
     status, headers, body = get(server, BASE_PATH + "memoranda/", TURTLE)
     assert status == 200 and media(headers) == "text/html" and b"<html" in body

@@ -8,9 +8,11 @@ from pathlib import Path
 import click
 
 from . import check as checks
-from . import pipeline
+from . import importer, pipeline, scaffold
+from . import publish as publishing
 from . import serve as server
 from .content import ContentError, display_path
+from .serve.sparql import Options as SparqlOptions
 from .site import SiteError
 
 # Exit codes, by convention: content problems, usage or environment, a stop by a signal.
@@ -101,6 +103,10 @@ def main() -> None:
     goodpractice validate   check the content, write nothing
     goodpractice build      check, then write build/ and site/
     goodpractice serve      browse the site locally, rebuilt on every edit
+    goodpractice new DIR    lay out a new publication in DIR
+    goodpractice import T   draft a memorandum's content from its text T
+    goodpractice publish    load the dataset into a SPARQL store
+    goodpractice release V  record release V of the content under content/releases/
     """
 
 
@@ -143,6 +149,8 @@ def build(
         fail(f"could not write {display_path(error.folder)}/: {reason}; nothing was changed.")
     except KeyboardInterrupt as error:
         interrupted(error, written)
+    for line in built.missing:
+        click.echo(f"goodpractice: warning: {line}", err=True)
     size = sum(built.files.sizes.values())
     click.echo(f"Wrote {len(built.files)} files ({size:,} bytes) to {display_path(out_dir)}/")
     if with_site:
@@ -184,9 +192,10 @@ def validate(
     """
     if report_file is not None and not report_file.resolve().parent.is_dir():
         fail(f"--report {report_file}: the folder {report_file.parent}/ does not exist.")
-    unreadable = False
+    unreadable, proposals = False, []
     try:
-        result = checks.validate(pipeline.load_model(content_dir, base_iri))
+        model = pipeline.load_model(content_dir, base_iri)
+        result, proposals = checks.validate(model), importer.awaiting(model.content)
     except ContentError as error:  # caught by content.py before there is a graph to check
         result, unreadable = checks.Report.of_content_error(error), error.unreadable
     except KeyboardInterrupt:
@@ -200,6 +209,8 @@ def validate(
         click.echo(result.to_json(strict))
     else:
         for line in [*capped(result.text_lines(), "see --report"), result.summary(strict)]:
+            click.echo(line)
+        for line in proposals:
             click.echo(line)
     sys.exit(USAGE if unreadable else 0 if result.conforms(strict) else CONTENT_PROBLEMS)
 
@@ -237,6 +248,20 @@ def validate(
     type=click.FloatRange(min=0.1),
     help="Seconds between two looks for changes.",
 )
+@click.option(
+    "--query-timeout",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Seconds a /sparql query may run before it is stopped (503).",
+)
+@click.option(
+    "--row-limit",
+    default=10_000,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Rows (or triples) of a /sparql answer past which it is cut.",
+)
 @click.option("--verbose", is_flag=True, help="Print a line for every request.")
 def serve(
     content_dir: Path,
@@ -248,12 +273,15 @@ def serve(
     build_first: bool,
     watch: bool,
     interval: float,
+    query_timeout: float,
+    row_limit: int,
     verbose: bool,
 ) -> None:
     """Serve the site locally, with content negotiation, rebuilt when the content changes.
 
     A resource IRI (say /rabat-washington/gp10) answers with HTML, Turtle, JSON-LD or
     N-Triples as the Accept header asks; /rabat-washington/gp10.ttl is the Turtle itself.
+    /sparql answers SPARQL 1.1 queries over the current build, read-only.
     If a rebuild fails, the problems are printed and the last good site stays served.
     """
 
@@ -267,7 +295,8 @@ def serve(
             echo(f"goodpractice serve: {error}")
             sys.exit(USAGE)
     try:
-        listening = server.make_server(site_dir, host, port, quiet=not verbose)
+        sparql = SparqlOptions(timeout=query_timeout, row_limit=row_limit)
+        listening = server.make_server(site_dir, host, port, quiet=not verbose, sparql=sparql)
     except OSError as error:
         echo(f"goodpractice serve: cannot listen on {host}:{port}: {error.strerror or error}.")
         sys.exit(USAGE)
@@ -290,8 +319,153 @@ def serve(
         server.serve(
             listening,
             site_dir,
-            [content_dir] if watch else None,
+            server.watched(content_dir) if watch else None,
             rebuild,
             interval,
             echo=lambda m: click.echo(m),
         )
+
+
+@main.command()
+@click.option(
+    "--store",
+    required=True,
+    metavar="URL",
+    help="The store's Graph Store endpoint: http://localhost:7878/store (Oxigraph), "
+    "http://HOST:8890/sparql-graph-crud-auth (Virtuoso).",
+)
+@out_option("The built exports to publish (its dataset.nt).")
+@click.option(
+    "--graph",
+    default=None,
+    metavar="IRI",
+    help="The named graph to replace. Default: the current release's IRI, <base>dataset/<version>.",
+)
+@click.option(
+    "--timeout",
+    default=120.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Seconds to wait for the store to connect, take the data or answer.",
+)
+@click.option("--dry-run", is_flag=True, help="Say what would be sent, and send nothing.")
+def publish(store: str, out_dir: Path, graph: str | None, timeout: float, dry_run: bool) -> None:
+    """Load the built dataset into a SPARQL store (Graph Store HTTP Protocol).
+
+    The release's named graph is replaced by one PUT: publishing again replaces it, and
+    earlier releases' graphs stay as they are. Credentials come from the environment:
+    GOODPRACTICE_STORE_USER and GOODPRACTICE_STORE_PASSWORD (with GOODPRACTICE_STORE_AUTH=basic
+    or digest), or GOODPRACTICE_STORE_TOKEN for a bearer token. They are never printed.
+    """
+    try:
+        credentials = publishing.credentials_from()
+        upload = publishing.plan(out_dir, store, graph)
+        if dry_run:
+            click.echo("Dry run: nothing was sent. It would send:")
+            for line in publishing.describe(upload, credentials):
+                click.echo(line)
+            return
+        sent = publishing.send(upload, credentials, timeout)
+    except publishing.PublishError as error:
+        fail(str(error))
+    click.echo(
+        f"Published {upload.triples:,} triples to the graph <{upload.graph}> "
+        f"at {upload.store} ({sent.status} {sent.reason})."
+    )
+
+
+@main.command()
+@click.argument("folder", metavar="DIR", type=click.Path(path_type=Path))
+@click.option("--title", default=scaffold.TITLE, show_default=True, help="The publication's title.")
+@click.option(
+    "--publisher",
+    default=scaffold.PUBLISHER,
+    show_default=True,
+    help="Who publishes this edition: an organisation's name, added to the catalogue.",
+)
+@click.option(
+    "--base-iri",
+    default=None,
+    metavar="IRI",
+    help="The base IRI of every IRI the data mints. Default: https://example.org/<DIR's name>/, "
+    "a placeholder to change before publishing.",
+)
+@click.option(
+    "--license",
+    "license_iri",
+    default=scaffold.CC_BY,
+    show_default=True,
+    metavar="IRI",
+    help="The licence of the encoding, as its IRI (default: CC BY 4.0).",
+)
+def new(folder: Path, title: str, publisher: str, base_iri: str | None, license_iri: str) -> None:
+    """Lay out a new publication in DIR (a new or empty folder): its publication file, a
+    catalogue with the GCTF, and a memoranda folder with examples, ready to validate and build.
+    """
+    try:
+        made = scaffold.new_publication(folder, title, publisher, base_iri, license_iri)
+    except scaffold.ScaffoldError as error:
+        fail(str(error))
+    for line in scaffold.next_steps(made):
+        click.echo(line)
+
+
+@main.command(name="release")
+@click.argument("version")
+@CONTENT_OPTION
+@click.option(
+    "--date",
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="The release date. Default: 'modified' in the publication file (never the clock).",
+)
+def release_command(version: str, content_dir: Path, date: str | None) -> None:
+    """Check the content, then record release VERSION (MAJOR.MINOR.PATCH, above the last one)
+    under content/releases/VERSION/ and set it as 'version' in the publication file.
+
+    The record is what the release published (the content graph, the context, the ontology's
+    terms, the JSON Schema): later builds compare with it to say what changed.
+    """
+    from .pipeline.release import ReleaseRefused, release
+
+    try:
+        made = release(content_dir, version, date)
+    except ContentError as error:
+        report(error, "nothing was released")
+        sys.exit(USAGE if error.unreadable else CONTENT_PROBLEMS)
+    except ReleaseRefused as error:
+        for line in capped(error.lines, "see goodpractice validate --report"):
+            click.echo(line, err=True)
+        fail(str(error), USAGE if error.usage else CONTENT_PROBLEMS)
+    click.echo(
+        f"Recorded release {made.version} of {made.date} ({made.triples:,} triples) in "
+        f"{display_path(made.folder)}/; version set to {made.version} in the publication file."
+    )
+
+
+@main.command("import")
+@click.argument("text", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--id", "key", required=True, metavar="KEY",
+              help="The memorandum's key: its folder under content/memoranda/, its IRI's path.")  # fmt: skip
+@CONTENT_OPTION
+@click.option("--issued", default=None, metavar="DATE",
+              help="Its date of issue (YYYY-MM-DD, YYYY-MM or YYYY) if the catalogue has none.")  # fmt: skip
+@click.option("--publisher", default=None, metavar="KEY",
+              help="Its publisher's catalogue key  [default: the catalogue's, or org/gctf]")  # fmt: skip
+def import_(text: Path, key: str, content_dir: Path, issued: str | None, publisher: str | None):
+    """Draft content/memoranda/KEY/ from a memorandum's plain text (as extracted from its PDF).
+
+    Finds the title, introduction, sections, good practices, conclusion and footnotes, and
+    proposes the citations the catalogue knows (under `proposed:` in footnotes.yaml, not
+    published until a person confirms them). Writes nothing unless the whole text is placed.
+    """
+    try:
+        done = importer.import_memorandum(text, key, content_dir, issued, publisher)
+    except importer.ImportRefused as error:
+        fail(str(error))
+    except ContentError as error:
+        for line in importer.problem_lines(error, text):
+            click.echo(line, err=True)
+        sys.exit(USAGE if error.unreadable else CONTENT_PROBLEMS)
+    for line in importer.summary(done):
+        click.echo(line)

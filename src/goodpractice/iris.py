@@ -68,6 +68,11 @@ def paragraph_iri(node: URIRef, index: int) -> URIRef:
     return URIRef(f"{node}#paragraph-{index + 1}")
 
 
+def text_name(iri) -> str:
+    """How messages name a text by its key: 'gp10', 'gp10, paragraph 2', 'fn15'."""
+    return str(iri).rsplit("/", 1)[-1].replace("#paragraph-", ", paragraph ")
+
+
 def heading_iri(node: URIRef) -> URIRef:
     """The key under which the pipeline records where a unit's heading (its title) is written."""
     return URIRef(f"{node}#heading")

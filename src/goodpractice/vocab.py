@@ -132,3 +132,44 @@ MEDIA_TYPES = {f.extension: f.media_type for f in FORMATS}
 RESOURCE_FORMATS = (FORMAT["ttl"], FORMAT["jsonld"], FORMAT["nt"])
 # DCAT 3 names media types by their IANA registry IRIs, https and all.
 IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
+
+
+# --------------------------------------------------------------------------------------------
+# Profiles: what a representation conforms to, for content negotiation by profile
+# (W3C "Content Negotiation by Profile": the Accept-Profile header, ?_profile=TOKEN)
+
+
+@dataclass(frozen=True)
+class Profile:
+    token: str  # the short name used in ?_profile=
+    iri: str
+    name: str  # how a reader sees it
+    suffix: str  # what a resource's documents in this profile add to its path ("" or ".vocpub")
+    media_types: tuple[str, ...]  # the media types it comes in, the default first
+
+
+# The edition's own documents conform to its data contract, the SHACL shapes (the default).
+EDITION_PROFILE = Profile(
+    "gp",
+    "https://w3id.org/gctf-good-practices/shapes",
+    "GCTF Good Practices data contract (the default)",
+    "",
+    ("text/html", "text/turtle", "application/ld+json", "application/n-triples"),
+)
+# VocPub, the Australian government profile for publishing SKOS vocabularies: each encoded
+# memorandum and each glossary also has a document in it, <path>.vocpub.ttl.
+VOCPUB_PROFILE = Profile(
+    "vocpub",
+    "https://linked.data.gov.au/def/vocpub",
+    "VocPub (SKOS vocabulary publication profile)",
+    ".vocpub",
+    ("text/turtle",),
+)
+PROFILES = (EDITION_PROFILE, VOCPUB_PROFILE)
+# The class a Link header's profile tokens are declared with (Content Negotiation by Profile).
+PROFILE_CLASS = "http://www.w3.org/ns/dx/prof/Profile"
+
+
+def profile_token_links(profiles=PROFILES) -> list[str]:
+    """The Link header values that map each profile's token to its IRI."""
+    return [f'<{PROFILE_CLASS}>; rel="type"; token="{p.token}"; anchor=<{p.iri}>' for p in profiles]

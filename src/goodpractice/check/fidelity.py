@@ -28,7 +28,7 @@ from ..content import (
     marker_number,
 )
 from ..graph import graph_order_key
-from ..iris import Iris, heading_iri, paragraph_iri
+from ..iris import Iris, heading_iri, paragraph_iri, text_name
 from ..vocab import GP
 from .report import CheckedModel
 
@@ -45,7 +45,12 @@ class SourceParagraph:
 
 def read_source(path: Path) -> tuple[list[SourceParagraph], dict[int, SourceParagraph]]:
     """The source's running paragraphs (split ones joined) and its footnotes by number."""
-    lines = path.read_text(encoding="utf-8").split("\n")
+    return parse_source(path.read_text(encoding="utf-8"))
+
+
+def parse_source(text: str) -> tuple[list[SourceParagraph], dict[int, SourceParagraph]]:
+    """``read_source`` of a text already read (``goodpractice import`` reads a draft's so)."""
+    lines = text.split("\n")
     blocks: list[SourceParagraph] = []
     current: list[str] = []
     start = 0
@@ -89,7 +94,8 @@ def rebuild_document(
             paragraphs.append((paragraph, paragraph_iri(node, index)))
 
     initiative = graph.value(scheme, PROV.wasGeneratedBy)
-    paragraphs.append((str(graph.value(initiative, SKOS.prefLabel)), scheme))
+    if initiative is not None:  # a memorandum whose title block names no initiative has none
+        paragraphs.append((str(graph.value(initiative, SKOS.prefLabel)), scheme))
     paragraphs.append((str(graph.value(scheme, SKOS.prefLabel)), scheme))
     introduction = graph.value(scheme, GP.introduction)
     paragraphs.append((headings["introduction"], introduction))
@@ -126,7 +132,7 @@ def check_fidelity(
     problems: list[Problem] = []
 
     def differ(node: URIRef, ours: str, theirs: SourceParagraph | None) -> None:
-        key = _key(node)
+        key = text_name(node)
         is_heading = not (", paragraph" in key or key.startswith("fn"))
         what = f"{key}, heading" if is_heading else key
         location = (
@@ -171,8 +177,8 @@ def check_fidelity(
         extra = rebuilt[ours_start:ours_end]
         if len(extra) > RUN:  # one message for a run, not one per paragraph of a pasted text
             text, node = extra[0]
-            first = _key(node).replace(", paragraph ", ", paragraphs ")
-            last = _key(extra[-1][1]).rsplit(" ", 1)[-1]
+            first = text_name(node).replace(", paragraph ", ", paragraphs ")
+            last = text_name(extra[-1][1]).rsplit(" ", 1)[-1]
             problems.append(
                 Problem(
                     locate.get(node) or locate.get(URIRef(str(node).split("#")[0])),
@@ -184,7 +190,7 @@ def check_fidelity(
             for text, node in extra:
                 differ(node, text, None)
         after = rebuilt[ours_start - 1][1] if ours_start else scheme
-        after_key = _key(after)
+        after_key = text_name(after)
         where = locate.get(after) or locate.get(URIRef(str(after).split("#")[0]))
         missing = running[src_start:src_end]
         if len(missing) > RUN:
@@ -235,11 +241,6 @@ def check_fidelity(
 
 def _scheme_of(graph: Graph, node: URIRef) -> URIRef | None:
     return graph.value(node, DCTERMS.isPartOf)
-
-
-def _key(node) -> str:
-    """How a message names a text: 'gp10', 'gp10, paragraph 2', 'fn15'."""
-    return str(node).rsplit("/", 1)[-1].replace("#paragraph-", ", paragraph ")
 
 
 def _clip(text: str, width: int = 60) -> str:

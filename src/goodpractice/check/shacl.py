@@ -55,6 +55,11 @@ def validate(
         Finding(VIOLATION, problem.location, None, None, problem.message)
         for problem in fidelity_problems(model)
     ]
+    # What the release records show: a released IRI missing, a replacement that does not exist
+    findings += [
+        Finding(VIOLATION, problem.location, None, None, problem.message)
+        for problem in getattr(model, "release_problems", ())
+    ]
     # sh:equals reports each differing value, which can make the same line twice
     return Report(sorted(set(findings), key=finding_order), shacl_report)
 

@@ -24,6 +24,7 @@ from .model import (
     Citation,
     CitedPractice,
     Content,
+    Deprecation,
     Entry,
     Footnote,
     Glossary,
@@ -37,7 +38,7 @@ from .model import (
     document_order,
 )
 from .problems import ContentError, Location, Problem, display_path
-from .rules import check_consistency
+from .rules import check_consistency, proposals_awaiting
 from .values import parse_date
 
 __all__ = [
@@ -52,6 +53,7 @@ __all__ = [
     "CitedPractice",
     "Content",
     "ContentError",
+    "Deprecation",
     "Entry",
     "Footnote",
     "Glossary",
@@ -73,5 +75,6 @@ __all__ = [
     "load_content",
     "marker_number",
     "parse_date",
+    "proposals_awaiting",
     "strip_markup",
 ]

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from ..vocab import CITATION_TYPE
+from .deprecation import read_deprecation
 from .fields import Fields
 from .files import Sequence, load_markdown, load_yaml
 from .model import (
@@ -48,6 +49,22 @@ def _citations(fields: Fields) -> list[Citation]:
     return citations
 
 
+# What a proposal made by `goodpractice import` may say; none is published until a person
+# confirms it by moving it to `citations` (or `mentions`).
+PROPOSAL_FIELDS = ("cites", "mentions", "stub", "as", "words", "describes")
+
+
+def _proposals(fields: Fields) -> list[Location]:
+    found = []
+    for item, line in fields.items("proposed"):
+        f = Fields(item, fields.path, fields.problems, "a citation proposal", line)
+        for name in PROPOSAL_FIELDS:
+            f.text(name, required=name == "words")
+        f.finish()
+        found.append(f.loc())
+    return found
+
+
 def _mentions(fields: Fields) -> list[tuple[str, Location]]:
     return [(key, fields.loc("mentions")) for key in fields.texts("mentions")]
 
@@ -77,7 +94,7 @@ def load_memorandum(folder: Path, problems: list[Problem]) -> Memorandum | None:
     issued = f.text("issued") or ""
     publisher = f.text("publisher") or ""
     contributors = f.texts("contributors")
-    generated_by = f.text("generated_by")
+    generated_by = f.text("generated_by", required=False) or ""
     history_note = f.text("history_note", required=False) or ""
     headings_fields = Fields(f.data.get("headings"), path, problems, "headings", f.data.line)
     f.used.add("headings")
@@ -151,6 +168,7 @@ def _load_unit(path: Path, key: str, problems: list[Problem]) -> Unit:
         texts=[_body(body, body_line, path)],
         citations=_citations(f),
         mentions=_mentions(f),
+        proposed=_proposals(f),
         editorial_notes=f.texts("editorial_notes"),
         location=Location(path, 1),
     )
@@ -172,6 +190,7 @@ def _load_practice(path: Path, problems: list[Problem]) -> Practice:
         texts=[title, text],
         citations=_citations(f),
         mentions=_mentions(f),
+        proposed=_proposals(f),
         editorial_notes=f.texts("editorial_notes"),
         location=f.loc("number"),
         number=number,
@@ -179,6 +198,7 @@ def _load_practice(path: Path, problems: list[Problem]) -> Practice:
         section_location=f.loc("section"),
         title=title,
         body=text,
+        deprecation=read_deprecation(f),
     )
     f.finish()
     if not body:
@@ -202,10 +222,12 @@ def _load_footnotes(path: Path, problems: list[Problem]) -> list[Footnote]:
                 texts=[text],
                 citations=_citations(f),
                 mentions=_mentions(f),
+                proposed=_proposals(f),
                 editorial_notes=f.texts("editorial_notes"),
                 location=f.loc("number"),
                 number=number,
                 text=text,
+                deprecation=read_deprecation(f),
             )
         )
         f.finish()
@@ -225,6 +247,7 @@ def _load_glossary(path: Path, problems: list[Problem]) -> Glossary:
             t.integer("source") or 0,
             t.loc(),
             t.loc("definition"),
+            read_deprecation(t),
         )
         t.finish()
         terms.append(term)
@@ -262,6 +285,7 @@ def _load_entries(path: Path, problems: list[Problem], organisations: bool) -> l
             led_by=f.texts("led_by"),
             partners=f.texts("partners"),
             field_lines=dict(f.data.key_lines),
+            deprecation=read_deprecation(f),
         )
         for practice, pline in f.items("practices"):
             p = Fields(practice, path, problems, "a cited practice", pline)
@@ -293,11 +317,13 @@ def load_publication(path: Path, problems: list[Problem]) -> Publication:
         license=f.text("license") or "",
         location=f.loc(),
         field_lines=dict(f.data.key_lines),
+        sparql_endpoint=f.text("sparql_endpoint", required=False),
     )
     f.finish()
     if f.data.get("base_iri") is not None and not is_base_iri(pub.base_iri):
         f.error(f"base_iri must be an http(s) IRI ending in '/', not {pub.base_iri!r}", "base_iri")
     _check_iri(f, "license", pub.license if isinstance(f.data.get("license"), str) else None)
+    _check_iri(f, "sparql_endpoint", pub.sparql_endpoint)
     return pub
 
 
@@ -350,12 +376,15 @@ def load_content(root: Path, base_iri: str | None = None) -> Content:
                 ]
             )
         publication.base_iri = base_iri
+    # A new publication (goodpractice new) has a memoranda folder with no memorandum yet: it
+    # is valid, and builds a site with no memorandum. A content folder with no memoranda
+    # folder at all is more likely the wrong folder.
     memo_folders = sorted(p.parent for p in (root / "memoranda").glob("*/memorandum.yaml"))
-    if not memo_folders:
+    if not (root / "memoranda").is_dir():
         problems.append(
             Problem(
                 None,
-                f"{display_path(root / 'memoranda')}: no memorandum found (expected <slug>/memorandum.yaml)",
+                f"{display_path(root / 'memoranda')}: no such folder (a publication keeps each memorandum in memoranda/<slug>/memorandum.yaml)",
             )
         )
     memoranda = [m for folder in memo_folders if (m := load_memorandum(folder, problems))]

@@ -39,6 +39,16 @@ class Text:
 
 
 @dataclass
+class Deprecation:
+    """A released resource the content retires: kept, marked ``owl:deprecated``, with what
+    replaces it (a key: the path of its IRI under the base) and why."""
+
+    replaced_by: str | None
+    note: str | None
+    location: Location
+
+
+@dataclass
 class Citation:
     cites: str  # a key: a catalogue id or a minted path such as "rabat-memorandum/gp2"
     kind: str  # a CiTO property name
@@ -55,8 +65,11 @@ class Unit:
     texts: list[Text]
     citations: list[Citation] = field(default_factory=list)
     mentions: list[tuple[str, Location]] = field(default_factory=list)
+    # Citation proposals of `goodpractice import`, where each is written: not published.
+    proposed: list[Location] = field(default_factory=list)
     editorial_notes: list[str] = field(default_factory=list)
     location: Location | None = None
+    deprecation: Deprecation | None = None
 
     @property
     def heading_location(self) -> Location | None:
@@ -96,6 +109,7 @@ class Term:
     source: int  # footnote number
     location: Location
     definition_location: Location | None = None
+    deprecation: Deprecation | None = None
 
 
 @dataclass
@@ -168,6 +182,7 @@ class Entry:
     partners: list[str] = field(default_factory=list)
     practices: list[CitedPractice] = field(default_factory=list)
     field_lines: dict[str, int] = field(default_factory=dict)
+    deprecation: Deprecation | None = None
 
     def field_location(self, name: str) -> Location:
         return Location(self.location.path, self.field_lines.get(name, self.location.line))
@@ -186,6 +201,7 @@ class Publication:
     license: str
     location: Location
     field_lines: dict[str, int] = field(default_factory=dict)
+    sparql_endpoint: str | None = None  # where the data can be queried (void:sparqlEndpoint)
 
     def field_location(self, name: str) -> Location:
         return Location(self.location.path, self.field_lines.get(name, self.location.line))

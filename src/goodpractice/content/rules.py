@@ -50,12 +50,34 @@ def defined_keys(content: Content) -> set[str]:
 
 
 def entries_are_not_memoranda(check: Check) -> None:
-    memoranda = {m.key for m in check.content.memoranda}
+    """A framework document of the catalogue may be encoded later: the stub and the memorandum
+    are then one resource, and the practices the stub lists as cited must be encoded ones."""
+    memoranda = {m.key: m for m in check.content.memoranda}
     for entry in check.content.catalogue.values():
-        if entry.key in memoranda:
+        memo = memoranda.get(entry.key)
+        if memo is None:
+            continue
+        if entry.kind != "framework-document":
             check.add(
-                entry.location, f"'{entry.key}' is both a catalogue entry and an encoded memorandum"
+                entry.location,
+                f"'{entry.key}' is both a {entry.kind} of the catalogue and an encoded memorandum",
             )
+            continue
+        numbers = {p.number for p in memo.practices}
+        for p in entry.practices:
+            if p.notation[2:].isdigit() and int(p.notation[2:]) not in numbers:
+                check.add(
+                    p.location,
+                    f"'{entry.key}' lists {p.notation} as cited, but the encoded memorandum "
+                    f"{display_path(memo.location.path.parent)} has no Good Practice {p.notation[2:]}",
+                )
+
+
+def proposals_awaiting(content: Content) -> int:
+    """How many citation proposals of `goodpractice import` no one has confirmed yet."""
+    return sum(
+        len(unit.proposed) for memo in content.memoranda for unit in [*memo.units(), *memo.footnotes]
+    )
 
 
 def entries_refer_to_known_keys(check: Check) -> None:

@@ -1,11 +1,13 @@
 """The dataset description published with the data: DCAT distributions, the release (DCAT 3
-versioning) and VoID statistics, added to the graph's own triples."""
+versioning) and VoID statistics, added to the graph's own triples; and the description as its
+own document, which conforms to DCAT-AP 3.0.1 (the European profile of DCAT that data portals
+harvest)."""
 
 from __future__ import annotations
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
-from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, VOID
+from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, VOID
 
 from ..graph import base_iri_of, dataset_iri, version_of
 from ..iris import SCHEMA_IRI, versioned_context_iri
@@ -52,6 +54,17 @@ DISTRIBUTIONS = (
     ),
 )
 RDF_DUMPS = ("dataset.ttl", "dataset.nt", "dataset.rdf", "dataset.jsonld")
+# The class DCAT-AP 3.0.1 expects of what the description links to by each property (its
+# class-range shapes): the licence is a licence document, a media type is a media type, what a
+# distribution or the release conforms to is a standard (the JSON Schema, the context), the
+# publisher is an agent (a foaf:Organization already, but a consumer checking ranges sees only
+# what the document states).
+RANGES = {
+    DCTERMS.license: DCTERMS.LicenseDocument,
+    DCAT.mediaType: DCTERMS.MediaType,
+    DCTERMS.conformsTo: DCTERMS.Standard,
+    DCTERMS.publisher: FOAF.Agent,
+}
 
 
 def version_iri(graph: Graph) -> URIRef:
@@ -93,9 +106,17 @@ def published_triples(graph: Graph) -> list[tuple]:
     release = version_iri(graph)
     added.append((dataset, DCAT3.hasCurrentVersion, release))
     added.append((dataset, DCAT3.hasVersion, release))
+    version = graph.value(dataset, OWL.versionInfo)
     added.append((release, RDF.type, DCAT.Dataset))
     added.append((release, DCTERMS.isVersionOf, dataset))
-    added.append((release, DCAT3.version, graph.value(dataset, OWL.versionInfo)))
+    added.append((release, DCAT3.version, version))
+    # DCAT-AP requires a title and a description of every dataset, a release included.
+    title = graph.value(dataset, DCTERMS.title)
+    if title is not None:
+        added.append((release, DCTERMS.title, Literal(f"{title}, release {version}", lang="en")))
+        added.append(
+            (release, DCTERMS.description, Literal(f"Release {version} of {title}.", lang="en"))
+        )
     release_date = graph.value(dataset, DCTERMS.modified) or graph.value(dataset, DCTERMS.issued)
     if release_date is not None:
         added.append((release, DCTERMS.issued, release_date))
@@ -117,6 +138,20 @@ def published_triples(graph: Graph) -> list[tuple]:
     for prop in statistics:
         unique[(dataset, prop, Literal(counts[prop]))] = None
     return list(unique)
+
+
+def description_triples(members: list[tuple], label_of) -> list[tuple]:
+    """The dataset description as its own document: the dataset's triples and its parts'
+    (``members``: distributions, releases), and what DCAT-AP 3.0.1 expects to be stated of the
+    resources they link to: the class of each (``RANGES``), and an agent's name
+    (``label_of``: a resource → its skos:prefLabel, or None)."""
+    described = dict.fromkeys(members)
+    for _s, p, o in members:
+        if p in RANGES and isinstance(o, URIRef):
+            described[(o, RDF.type, RANGES[p])] = None
+            if RANGES[p] == FOAF.Agent and label_of(o) is not None:
+                described[(o, FOAF.name, label_of(o))] = None
+    return list(described)
 
 
 def with_canonical_blank_nodes(graph: Graph) -> list[tuple]:

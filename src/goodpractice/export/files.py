@@ -7,21 +7,26 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rdflib import Graph, URIRef
+from rdflib.namespace import SKOS
 
 from ..graph import base_iri_of, version_of
 from ..iris import CONTEXT_IRI, SCHEMA_FILE, resource_path, versioned_context_path
 from ..ontology import ontology_file
-from .index import index_for
+from .description import description_triples
+from .index import ResourceIndex, index_for
 from .jsonld import (
     dataset_document,
     dumps,
+    frame_document,
     indexed_resource_document,
     ordered_keys,
+    to_expanded,
     with_embedded_context,
 )
 from .rdf import fast_turtle, ntriples, rdfxml
 from .schema import load_schema
 from .tables import citations_csv, practices_csv
+from .vocpub import iter_vocpub_files
 
 
 def dataset_files(graph: Graph) -> dict[str, bytes]:
@@ -34,7 +39,6 @@ def iter_dataset_files(graph: Graph) -> Iterator[tuple[str, bytes]]:
     dataset in each format, its description, CSV, the schema files, and one document per
     resource at the path of its IRI. A writer keeps one file in memory at a time."""
     index = index_for(graph)
-    dataset = index.dataset
     base = base_iri_of(graph)
     context = ontology_file("context.jsonld").read_bytes()
 
@@ -48,11 +52,13 @@ def iter_dataset_files(graph: Graph) -> Iterator[tuple[str, bytes]]:
         yield "dataset.jsonld", whole
         yield "dataset.embedded.jsonld", with_embedded_context(whole)
         del whole
-        description = index.member_triples(dataset)
+        description = description_document(index)
         yield "dataset-description.ttl", fast_turtle(description, index.lines)
-        document = dumps(indexed_resource_document(index, dataset))
+        # Flat, like dataset.jsonld: the description states what it links to as well (DCAT-AP)
+        document = dumps(frame_document(to_expanded(description), {}, index.order))
         yield "dataset-description.jsonld", document
         yield "dataset-description.embedded.jsonld", with_embedded_context(document)
+        yield from iter_vocpub_files(graph)
         yield "practices.csv", practices_csv(graph)
         yield "citations.csv", citations_csv(graph)
         yield "ontology.ttl", ontology_file("ontology.ttl").read_bytes()
@@ -70,6 +76,14 @@ def iter_dataset_files(graph: Graph) -> Iterator[tuple[str, bytes]]:
             raise ValueError(f"a resource document would overwrite the dataset file {name}")
         yield name, data
     index.lines.clear()  # the N-Triples cache: the site's pages do not need it
+
+
+def description_document(index: ResourceIndex) -> list[tuple]:
+    """The triples of dataset-description.*: the dataset, its distributions and releases, and
+    what DCAT-AP expects to be stated of the resources they link to."""
+    return description_triples(
+        index.member_triples(index.dataset), lambda node: index.value(node, SKOS.prefLabel)
+    )
 
 
 def iter_resource_files(graph: Graph, base_iri: str) -> Iterator[tuple[str, bytes]]:

@@ -104,7 +104,8 @@ class ResourceIndex:
     def resources(self, base_iri: str) -> list[URIRef]:
         """Every resource that gets a document of its own: each subject under the base IRI,
         except hash IRIs (they live in the document before the '#') and the dataset, whose
-        document is the whole dataset (dataset.ttl, dataset.jsonld, …)."""
+        document is the whole dataset (dataset.ttl, dataset.jsonld, …), and the earlier
+        releases, whose files are their data (dataset/0.1.0.ttl, …)."""
         return sorted(
             {
                 s
@@ -114,6 +115,8 @@ class ResourceIndex:
                 and "#" not in s
                 and s != self.dataset
                 and str(s) != base_iri
+                # an earlier release: its files are its data (dataset/<version>.ttl, …)
+                and not self.objects(s, DCAT.distribution)
             }  # fmt: skip
         )
 

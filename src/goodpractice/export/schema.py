@@ -10,6 +10,7 @@ from pyld import jsonld
 
 from ..iris import CONTEXT_IRI, DEFAULT_BASE_IRI, SCHEMA_FILE
 from ..ontology import ontology_file
+from ..vocab import FORMAT
 
 
 def load_context() -> dict:
@@ -56,7 +57,7 @@ def offline_document_loader(url, options=None):
     Use it as ``jsonld.expand(doc, {"documentLoader": offline_document_loader})``.
     """
     if url == CONTEXT_IRI:
-        return {"contentType": "application/ld+json", "contextUrl": None,
+        return {"contentType": FORMAT["jsonld"].media_type, "contextUrl": None,
                 "documentUrl": url, "document": load_context()}  # fmt: skip
     raise jsonld.JsonLdError(
         f"refusing to fetch {url}: only {CONTEXT_IRI} is known offline",

@@ -8,6 +8,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, VO
 from ..content import (
     Citation,
     Content,
+    Deprecation,
     Entry,
     Footnote,
     Memorandum,
@@ -51,8 +52,12 @@ def build_graph(content: Content) -> Graph:
     """The whole dataset: memoranda, catalogue, glossaries and the dataset description."""
     graph = new_graph()
     iri = Iris(content.publication.base_iri)
+    encoded = {memo.key for memo in content.memoranda}
     for entry in sorted(content.catalogue.values(), key=lambda e: e.key):
-        _add_entry(graph, iri, entry)
+        # A stub whose memorandum is now encoded: the memorandum's own files describe it, and
+        # its cited practices are the encoded ones (the same IRIs), so the stub adds nothing.
+        if entry.key not in encoded:
+            _add_entry(graph, iri, entry)
     for memo in content.memoranda:
         _add_memorandum(graph, iri, memo)
     _add_dataset(graph, iri, content)
@@ -88,6 +93,7 @@ def _add_entry(graph: Graph, iri: Iris, entry: Entry) -> None:
         graph.add((node, SKOS.editorialNote, english(note)))
     for key in entry.led_by + entry.partners:
         graph.add((node, PROV.wasAssociatedWith, iri(key)))
+    _add_deprecation(graph, iri, node, entry.deprecation)
     for practice in entry.practices:
         number = int(practice.notation[2:])
         gp = iri.cited_practice(entry.key, practice.notation)
@@ -129,6 +135,9 @@ def _add_memorandum(graph: Graph, iri: Iris, memo: Memorandum) -> None:
         graph.add((scheme, PROV.wasGeneratedBy, iri(memo.generated_by)))
     if memo.history_note:
         graph.add((scheme, SKOS.historyNote, english(memo.history_note)))
+    # Nor does the source define the memorandum as a whole: the same, from its structure.
+    graph.add((scheme, SKOS.definition, english(memorandum_definition(memo))))
+    graph.add((scheme, SKOS.editorialNote, english(MEMORANDUM_DEFINITION_NOTE)))
 
     for part, unit in (("introduction", memo.introduction), ("conclusion", memo.conclusion)):
         node = unit_iri[unit.key]
@@ -149,6 +158,11 @@ def _add_memorandum(graph: Graph, iri: Iris, memo: Memorandum) -> None:
         graph.add((node, SKOS.notation, Literal(section.notation)))
         graph.add((node, GP.ordinal, Literal(section.number)))
         _add_text(graph, node, SKOS.prefLabel, GP.markedTitle, section.title)
+        # The source gives a section a heading and no text; SKOS profiles (VocPub) want a
+        # definition of every concept: this edition writes one from the structure alone.
+        held = [p.number for p in memo.practices if p.section == section.notation]
+        graph.add((node, SKOS.definition, english(section_definition(memo, section, held))))
+        graph.add((node, SKOS.editorialNote, english(SECTION_DEFINITION_NOTE)))
 
     section_iri = {s.notation: unit_iri[s.key] for s in memo.sections}
     for practice in memo.practices:
@@ -188,6 +202,7 @@ def _add_memorandum(graph: Graph, iri: Iris, memo: Memorandum) -> None:
                 graph.add((citing, SCHEMA.mentions, iri(key)))
         for note in unit.editorial_notes:
             graph.add((source, SKOS.editorialNote, english(note)))
+        _add_deprecation(graph, iri, source, unit.deprecation)
 
     # The order of the source, for views that rebuild the document.
     for position, unit in enumerate(document_order(memo), start=1):
@@ -195,6 +210,58 @@ def _add_memorandum(graph: Graph, iri: Iris, memo: Memorandum) -> None:
 
     if memo.glossary:
         _add_glossary(graph, iri, memo, scheme, unit_iri)
+
+
+SECTION_DEFINITION_NOTE = (
+    "The definition of this section is this edition's, not the memorandum's: the memorandum "
+    "gives its sections a heading and no text, so the definition says only what the document's "
+    "structure shows, the heading and the good practices under it."
+)
+
+
+MEMORANDUM_DEFINITION_NOTE = (
+    "The definition of this memorandum is this edition's, not the memorandum's: it says only "
+    "what the document's structure shows, its title and its parts."
+)
+
+
+def memorandum_definition(memo: Memorandum) -> str:
+    """What the document's structure says of a memorandum: its title and its parts."""
+    practices, sections = len(memo.practices), len(memo.sections)
+    parts = [
+        "an introduction",
+        f"{practices} good practice{'s' if practices != 1 else ''} in "
+        f"{sections} section{'s' if sections != 1 else ''}",
+        "a conclusion",
+    ]
+    if memo.glossary:
+        terms = len(memo.glossary.terms)
+        parts.append(f"a glossary of {terms} term{'s' if terms != 1 else ''}")
+    return f'The memorandum "{memo.title}": {", ".join(parts[:-1])} and {parts[-1]}.'
+
+
+def section_definition(memo: Memorandum, section, practices: list[int]) -> str:
+    """What the document's structure says of a section: its heading and the practices it holds."""
+    return (
+        f"Section {section.notation} of the {memo.short_title}, under the heading "
+        f'"{section.title.plain}", which holds {practice_span(practices)}.'
+    )
+
+
+def practice_span(numbers: list[int]) -> str:
+    """'Good Practices 7 to 12', 'Good Practice 1', 'Good Practices 1, 3 and 5 to 7'."""
+    if not numbers:
+        return "no good practice"
+    runs: list[list[int]] = []
+    for number in sorted(numbers):
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    parts = [str(r[0]) if len(r) == 1 else f"{r[0]} to {r[-1]}" for r in runs]
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    plural = len(numbers) > 1
+    return f"Good Practice{'s' if plural else ''} {listed}"
 
 
 def _add_citation(
@@ -240,6 +307,19 @@ def _add_glossary(
         graph.add((t, SKOS.definition, english(fold(term.definition))))
         graph.add((t, DCTERMS.source, unit_iri[f"fn{term.source}"]))
         graph.add((t, GP.ordinal, Literal(position)))
+        _add_deprecation(graph, iri, t, term.deprecation)
+
+
+def _add_deprecation(graph: Graph, iri: Iris, node: URIRef, deprecation: Deprecation | None):
+    """A retired resource stays published (its IRI never vanishes), marked as deprecated, with
+    what replaces it and why (OWL, DCTERMS and SKOS's own terms for it)."""
+    if deprecation is None:
+        return
+    graph.add((node, OWL.deprecated, Literal(True)))
+    if deprecation.replaced_by:
+        graph.add((node, DCTERMS.isReplacedBy, iri(deprecation.replaced_by)))
+    if deprecation.note:
+        graph.add((node, SKOS.changeNote, english(deprecation.note)))
 
 
 def _add_dataset(graph: Graph, iri: Iris, content: Content) -> None:
@@ -257,5 +337,7 @@ def _add_dataset(graph: Graph, iri: Iris, content: Content) -> None:
     graph.add((node, OWL.versionInfo, Literal(pub.version)))
     graph.add((node, URIRef(str(DCAT) + "version"), Literal(pub.version)))
     graph.add((node, VOID.uriSpace, Literal(pub.base_iri)))
+    if pub.sparql_endpoint:
+        graph.add((node, VOID.sparqlEndpoint, URIRef(pub.sparql_endpoint)))
     for memo in content.memoranda:
         graph.add((node, VOID.rootResource, iri(memo.key)))

@@ -154,8 +154,8 @@ class ReadModel:
     def kind(self, node) -> str:
         """What a resource is, for views: 'memorandum', 'section', 'practice',
         'cited-practice', 'text', 'footnote', 'glossary', 'term', 'framework-document',
-        'resolution', 'initiative', 'organisation', 'document', 'release', 'dataset' or
-        'resource'."""
+        'resolution', 'initiative', 'organisation', 'document', 'release', 'changes' (a
+        release's change set), 'dataset' or 'resource'."""
         if node not in self._kinds:
             self._kinds[node] = self._kind(node)
         return self._kinds[node]
@@ -186,6 +186,8 @@ class ReadModel:
             return "organisation"
         if DCTERMS.BibliographicResource in types:
             return "document"
+        if GP.ChangeSet in types:
+            return "changes"
         if self.is_release(node):
             return "release"
         if DCAT.Dataset in types:

@@ -19,7 +19,7 @@ import shutil
 import signal
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
 
@@ -28,6 +28,7 @@ from ..check import background as background_check  # looked up per build: tests
 from ..check import fidelity_problems
 from ..content import ContentError
 from ..export import forget_index, iter_dataset_files, published_graph
+from ..export.vocpub import missing_facts
 from ..staging import MARKER, MARKER_TEXT, StagedFiles, Swap, remove_abandoned, stage_tree
 from .model import Model, load_model, locate
 from .outputs import OutputRefused, check_outputs
@@ -51,6 +52,8 @@ __all__ = [
 class Built:
     files: StagedFiles  # the exports written to out_dir, by path
     site_pages: int | None  # the pages of the site, if one was built
+    # Facts an outside profile wants that the content does not give (VocPub): warnings
+    missing: list[str] = field(default_factory=list)
 
 
 class WriteFailed(Exception):
@@ -119,7 +122,11 @@ class Run:
     def stage_exports(self, model: Model) -> StagedFiles:
         # Each file goes to disk as it is made; the marker rides with the exports, so that
         # the site, which links them, has it too.
-        pairs = chain(iter_dataset_files(model.graph), [(MARKER, MARKER_TEXT)])
+        pairs = chain(
+            iter_dataset_files(model.graph),
+            model.release_files.items(),  # earlier releases' data, at dataset/<version>.*
+            [(MARKER, MARKER_TEXT)],
+        )
         self.files = stage_tree(self.out_dir, pairs)
         return self.files
 
@@ -128,7 +135,12 @@ class Run:
         # The site reads the published graph alone: the exports' index can go.
         published = published_graph(model.graph)
         forget_index(model.graph)
-        report = site.build_site(published, site_dir, exports=self.files, before_replace=self.swap)
+        # The publication folder (the one holding the content folder) may have its own
+        # mkdocs.yml and docs/, merged over the packaged default.
+        report = site.build_site(
+            published, site_dir, exports=self.files, before_replace=self.swap,
+            publication=Path(model.content.root).parent,
+        )  # fmt: skip
         return report.pages
 
     def swap(self) -> None:
@@ -206,7 +218,7 @@ def build(
         run.commit()
     finally:
         check.close()
-    return Built(StagedFiles(out_dir, run.files.sizes), pages)
+    return Built(StagedFiles(out_dir, run.files.sizes), pages, missing_facts(model.graph))
 
 
 def outranked(

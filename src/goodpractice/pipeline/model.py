@@ -8,9 +8,10 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
-from ..content import Content, Location, load_content
+from ..content import Content, ContentError, Location, load_content
 from ..graph import build_graph
 from ..iris import Iris, heading_iri, paragraph_iri
+from ..releases import History, RecordError, load_history, publish_history
 
 
 @dataclass
@@ -20,12 +21,26 @@ class Model:
     content: Content
     graph: Graph
     locations: dict[URIRef, Location] = field(default_factory=dict)
+    history: History | None = None  # the release records, read and compared
+    release_files: dict[str, bytes] = field(default_factory=dict)  # earlier releases' data
+
+    @property
+    def release_problems(self) -> list:
+        """Released IRIs missing from the content, replacements that do not exist, contract
+        changes without a MAJOR release: reported by the check with the others."""
+        return self.history.problems if self.history is not None else []
 
 
 def load_model(content_dir: Path, base_iri: str | None = None) -> Model:
     content = load_content(content_dir, base_iri)
     graph = build_graph(content)
-    return Model(content, graph, locate(content))
+    locations = locate(content)
+    try:
+        history = load_history(content, graph, locations)
+    except RecordError as error:
+        raise ContentError(error.problems, unreadable=True) from None
+    files = publish_history(graph, history)
+    return Model(content, graph, locations, history, files)
 
 
 def locate(content: Content) -> dict[URIRef, Location]:

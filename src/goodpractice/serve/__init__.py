@@ -21,7 +21,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from ..site import docs_folder, find_config
+from ..site.config import watched as site_sources
 from .handler import Generation, Handler, Server, make_server, site_base_path
 from .negotiation import negotiate, parse_accept
 from .watch import Watcher, rebuilder
@@ -37,7 +37,14 @@ __all__ = [
     "rebuilder",
     "serve",
     "site_base_path",
+    "watched",
 ]
+
+
+def watched(content_dir: Path) -> list[Path]:
+    """What a rebuild is made from: the content folder, and the publication's own mkdocs.yml
+    and docs/ beside it (and, in a source checkout, the default ones)."""
+    return [Path(content_dir), *site_sources(Path(content_dir).parent)]
 
 
 def serve(
@@ -53,8 +60,6 @@ def serve(
     watcher = None
     if watch and rebuild is not None:
         generation = server.generation = Generation()
-        # The prose pages and the MkDocs configuration are sources of the site too.
-        watch = [*watch, docs_folder(), find_config()]
 
         def rebuild_and_reload() -> None:
             if rebuild() is not False:

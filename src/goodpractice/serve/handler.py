@@ -13,12 +13,21 @@ from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
-from ..vocab import FORMAT
-from .negotiation import REPRESENTATIONS, negotiate
+from ..vocab import FORMAT, PROFILES
+from .negotiation import (
+    ALTERNATES,
+    REPRESENTATIONS,
+    choose_profile,
+    negotiate,
+    profile_links,
+    requested_profiles,
+)
+from .sparql import Endpoint, Options, is_endpoint
 
 HTML = FORMAT["html"].content_type
+FORMAT_OF = {f.media_type: f.extension for f in FORMAT.values()}  # media type → extension
 
 
 RELOAD_PATH = "/__goodpractice/reload.js"
@@ -87,6 +96,12 @@ class Handler(SimpleHTTPRequestHandler):
     def do_HEAD(self):
         self.answer(body=False)
 
+    def do_POST(self):  # /sparql only
+        self.answer(body=True)
+
+    def do_OPTIONS(self):  # a CORS preflight to /sparql
+        self.answer(body=False)
+
     # ------------------------------------------------------------------------------------
 
     def answer(self, body: bool) -> None:
@@ -116,6 +131,12 @@ class Handler(SimpleHTTPRequestHandler):
             return
         self.prefix = "/"
         base = site_base_path(self.site)
+        if is_endpoint(path, base) and self.server.sparql is not None:
+            self.server.sparql.respond(self, body)  # the SPARQL endpoint: serve/sparql.py
+            return
+        if self.command not in ("GET", "HEAD"):
+            self.send_error(HTTPStatus.METHOD_NOT_ALLOWED)
+            return
         if base != "/" and (path + "/").startswith(base):
             self.prefix = base
             relative = path[len(base) :] if len(path) >= len(base) else ""
@@ -154,16 +175,58 @@ class Handler(SimpleHTTPRequestHandler):
         # A resource has data beside its page; a page of the site alone is not negotiated.
         return found if len(found) > 1 or "text/html" not in found else {}
 
+    def profiles(self, key: str, available: dict[str, Path]) -> dict:
+        """The profiles the resource is available in, each with its files by media type: the
+        edition's own documents (the default), and a VocPub document if it has one."""
+        found = {}
+        for profile in PROFILES:
+            if not profile.suffix:
+                found[profile] = available
+                continue
+            files = {
+                media: self.site / f"{key}{profile.suffix}.{FORMAT_OF[media]}"
+                for media in profile.media_types
+            }
+            files = {media: file for media, file in files.items() if file.is_file()}
+            if files:
+                found[profile] = files
+        return found
+
     def negotiated(self, path: str, key: str, available: dict[str, Path], body: bool) -> None:
-        chosen = negotiate(self.headers.get("Accept"), list(available))
-        if chosen is None:
-            self.not_acceptable(key, available, body)
+        """By profile (?_profile=, Accept-Profile), then by media type (?_mediatype=, Accept)."""
+        query = parse_qs(urlsplit(self.path).query)
+        profiles = self.profiles(key, available)
+        wanted = requested_profiles(
+            query.get("_profile", [None])[0], self.headers.get("Accept-Profile")
+        )
+        links = profile_links(self.prefix + key, {p: list(f) for p, f in profiles.items()})
+        if wanted == [ALTERNATES]:
+            self.not_acceptable(key, profiles, body, links, HTTPStatus.OK)
             return
+        profile = choose_profile(wanted, list(profiles))
+        if profile is None:
+            self.not_acceptable(key, profiles, body, links)
+            return
+        available = profiles[profile]
+        accept = query.get("_mediatype", [self.headers.get("Accept")])[0]
+        chosen = negotiate(accept, list(available))
+        if chosen is None:
+            self.not_acceptable(key, profiles, body, links)
+            return
+        headers = {}
+        if len(profiles) > 1 or wanted:
+            headers = {
+                "Vary": "Accept, Accept-Profile",
+                "Link": profile_links(
+                    self.prefix + key, {p: list(f) for p, f in profiles.items()}, profile, chosen
+                ),
+                "Content-Profile": f"<{profile.iri}>",
+            }
         if chosen == "text/html":
             if not path.endswith("/"):
                 self.redirect(path + "/", HTTPStatus.SEE_OTHER, vary=True)
                 return
-            self.send_file(available[chosen], HTML, body, vary=True)
+            self.send_file(available[chosen], HTML, body, vary=True, headers=headers)
             return
         file = available[chosen]
         self.send_file(
@@ -172,6 +235,7 @@ class Handler(SimpleHTTPRequestHandler):
             body,
             vary=True,
             location=self.prefix + file.relative_to(self.site).as_posix(),
+            headers=headers,
         )
 
     def send_file(
@@ -182,6 +246,7 @@ class Handler(SimpleHTTPRequestHandler):
         vary: bool = False,
         location: str | None = None,
         status: HTTPStatus = HTTPStatus.OK,
+        headers: dict[str, str] | None = None,
     ) -> None:
         if not file.resolve().is_relative_to(self.site.resolve()):  # the last line of defence
             self.not_found(body)
@@ -196,8 +261,13 @@ class Handler(SimpleHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
+        headers = dict(headers or {})
         if vary:
-            self.send_header("Vary", "Accept")
+            self.send_header("Vary", headers.pop("Vary", "Accept"))
+        for name, value in headers.items():
+            self.send_header(name, value)
+        if not content_type.startswith("text/html"):  # data a page elsewhere may fetch
+            self.send_header("Access-Control-Allow-Origin", "*")
         if location:
             self.send_header("Content-Location", location)
         self.end_headers()
@@ -224,20 +294,32 @@ class Handler(SimpleHTTPRequestHandler):
             self.send_header("Vary", "Accept")
         self.end_headers()
 
-    def not_acceptable(self, key: str, available: dict[str, Path], body: bool) -> None:
+    def not_acceptable(
+        self,
+        key: str,
+        profiles: dict,
+        body: bool,
+        links: str,
+        status: HTTPStatus = HTTPStatus.NOT_ACCEPTABLE,
+    ) -> None:
+        """What the resource is available as, in each profile: with 406 when none of it was
+        asked for, with 200 for ?_profile=alt."""
         items = "".join(
             f'<li><a href="/{html.escape(f.relative_to(self.site).as_posix())}">'
-            f"{html.escape(t)}</a></li>"
-            for t, f in available.items()
+            f"{html.escape(f'{t}, profile {p.token}: {p.iri}')}</a></li>"
+            for p, files in profiles.items()
+            for t, f in files.items()
         )
+        title = f"{status.value} {status.phrase}"
         data = (
-            "<!doctype html><html lang=en><title>406 Not Acceptable</title>"
-            f"<h1>Not acceptable</h1><p>/{html.escape(key)} is available as:</p><ul>{items}</ul>"
+            f"<!doctype html><html lang=en><title>{title}</title>"
+            f"<h1>{title}</h1><p>/{html.escape(key)} is available as:</p><ul>{items}</ul>"
         ).encode()
-        self.send_response(HTTPStatus.NOT_ACCEPTABLE)
+        self.send_response(status)
         self.send_header("Content-Type", HTML)
         self.send_header("Content-Length", str(len(data)))
-        self.send_header("Vary", "Accept")
+        self.send_header("Vary", "Accept, Accept-Profile")
+        self.send_header("Link", links)
         self.end_headers()
         if body:
             self.wfile.write(data)
@@ -264,6 +346,12 @@ def with_reload_script(data: bytes) -> bytes:
 class Server(ThreadingHTTPServer):
     daemon_threads = True
     generation: Generation | None = None  # set when serve watches for changes
+    sparql: Endpoint | None = None  # the SPARQL endpoint at /sparql
+
+    def server_close(self) -> None:
+        super().server_close()
+        if self.sparql is not None:
+            self.sparql.close()  # its worker processes
 
     def handle_error(self, request, client_address) -> None:
         # What escapes a handler (a client that hung up mid-request): one line, no traceback.
@@ -272,7 +360,14 @@ class Server(ThreadingHTTPServer):
 
 
 def make_server(
-    site_dir: Path, host: str = "127.0.0.1", port: int = 8000, quiet: bool = True
+    site_dir: Path,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    quiet: bool = True,
+    sparql: Options | None = None,
 ) -> Server:
     """The server, listening (OSError if it cannot: the port is in use, the host unknown)."""
-    return Server((host, port), partial(Handler, site=Path(site_dir).resolve(), quiet=quiet))
+    site = Path(site_dir).resolve()
+    server = Server((host, port), partial(Handler, site=site, quiet=quiet))
+    server.sparql = Endpoint(site, sparql)
+    return server

@@ -29,13 +29,13 @@ from rdflib.namespace import DCTERMS, XSD
 
 from .. import export
 from ..graph.read import ReadModel
+from ..ontology import default_config, default_docs
 from .pages import Page, Site, SiteError, base_path
 from .render import script_json
 
 __all__ = ["Page", "Site", "SiteError", "SiteReport", "build_site", "docs_folder", "find_config",
            "render_site", "script_json"]  # fmt: skip
 
-ROOT = Path(__file__).resolve().parents[3]
 
 
 @dataclass
@@ -45,15 +45,14 @@ class SiteReport:
 
 
 def find_config() -> Path:
-    """mkdocs.yml at the repository root (or shipped with the package)."""
-    for candidate in (ROOT / "mkdocs.yml", Path(__file__).resolve().parent / "mkdocs.yml"):
-        if candidate.exists():
-            return candidate
-    raise SiteError("mkdocs.yml not found at the repository root")
+    """The default MkDocs configuration, shipped with the package (a publication's own
+    mkdocs.yml is merged over it: ``config.py``)."""
+    return default_config()
 
 
 def docs_folder() -> Path:
-    return ROOT / "docs"
+    """The default prose pages, shipped with the package."""
+    return default_docs()
 
 
 def render_site(graph: Graph, exports: Mapping[str, bytes] | None = None) -> Site:
@@ -78,15 +77,20 @@ def build_site(
     exports: Mapping[str, bytes] | None = None,
     config_file: Path | None = None,
     before_replace: Callable[[], None] | None = None,
+    publication: Path | None = None,
 ) -> SiteReport:
     """Render the site from ``graph`` and write it to ``site_dir``, replacing it only when the
     whole build succeeded. ``before_replace`` is called once the new site is complete, before
-    it replaces the last one: if it raises, the last one stays."""
+    it replaces the last one: if it raises, the last one stays. ``publication`` is the folder
+    whose own mkdocs.yml and docs/ are merged over the default (``config_file``, or the
+    packaged one)."""
     from ..staging import new_staging_dir, replace_dir
     from . import mkdocs_adapter
+    from .config import lay_out, site_config
     from .navigation import navigation, prose_examples
 
     started = time.perf_counter()
+    config = site_config(publication, config_file)
     site = render_site(graph, exports)
     sources = [page.source for page in site.pages]
     if len(set(sources)) != len(sources):
@@ -96,16 +100,18 @@ def build_site(
     work = new_staging_dir(site_dir, "build")  # locked: a later build leaves it alone
     try:
         out = work / "site"
-        docs = docs_folder()
-        if not docs.is_dir():
-            docs = work / "docs"
-            docs.mkdir()
+        # One prose folder is used as it is; the default's and the publication's are laid
+        # out together, the publication's page replacing the default's of the same name.
+        docs = config.docs[0] if len(config.docs) == 1 else lay_out(config.docs, work / "docs")
+        overrides = mkdocs_adapter.OVERRIDES
+        if config.overrides is not None:
+            overrides = lay_out([overrides, config.overrides], work / "overrides")
         clashes = sorted(page.source for page in site.pages if (docs / page.source).exists())
         if clashes:
             raise SiteError(f"docs/ has a page where a generated page goes: {', '.join(clashes)}")
         mkdocs_adapter.build(
-            Path(config_file or find_config()), work, out, docs, navigation(site), site.pages,
-            prose_examples(site), source_date_epoch(site.read),
+            config.config, work, out, docs, [*navigation(site), *config.nav], site.pages,
+            prose_examples(site), source_date_epoch(site.read), overrides,
         )  # fmt: skip
         finish(out, site)
         copy_files(out, site.files, site.exports)

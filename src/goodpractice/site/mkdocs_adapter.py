@@ -147,16 +147,18 @@ def stand_in_page(page, title: str) -> SimpleNamespace:
     return SimpleNamespace(meta={"title": title}, title=title, url=page.url)
 
 
-def build(config_file: Path, work: Path, out: Path, docs: Path, nav: list, pages: list[Page],
-          prose: dict, source_date_epoch: str) -> None:  # fmt: skip
-    """Build the site into ``out`` with MkDocs: the configuration of ``config_file`` with this
-    build's folders, navigation and theme overrides. MkDocs' warnings fail the build."""
-    config = yaml.safe_load(Path(config_file).read_text(encoding="utf-8"))
+def build(config: dict, work: Path, out: Path, docs: Path, nav: list, pages: list[Page],
+          prose: dict, source_date_epoch: str, overrides: Path = OVERRIDES) -> None:  # fmt: skip
+    """Build the site into ``out`` with MkDocs: the configuration ``config`` (as read from
+    mkdocs.yml: ``config.py``) with this build's folders, navigation and theme overrides.
+    MkDocs' warnings fail the build."""
+    config = dict(config)
     config["docs_dir"] = str(docs)
     config["site_dir"] = str(out)
     config["nav"] = nav
-    config.setdefault("theme", {"name": "material"})["custom_dir"] = str(OVERRIDES)
-    config.setdefault("extra_css", []).append(CSS)
+    theme = config["theme"] = dict(config.get("theme") or {"name": "material"})
+    theme["custom_dir"] = str(overrides)
+    config["extra_css"] = [*config.get("extra_css", []), CSS]
     config_path = work / "mkdocs.yml"
     config_path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False),
                            encoding="utf-8")  # fmt: skip

@@ -36,7 +36,8 @@ def navigation(site: Site) -> list:
     nav.append({"About the data": [{"Data model": "def/index.md"},
                                    {"Citations": "citations.md"},
                                    {"Editing the content": "editing.md"},
-                                   {"Downloads": "dataset/index.md"}]})  # fmt: skip
+                                   {"Downloads": "dataset/index.md"},
+                                   {"Queries": "queries/index.md"}]})  # fmt: skip
     return nav
 
 

@@ -11,14 +11,14 @@ from dataclasses import dataclass, field
 from rdflib import URIRef
 
 from ...graph.read import ReadModel
-from ...vocab import RESOURCE_FORMATS
+from ...vocab import PROFILES, RESOURCE_FORMATS, profile_token_links
 from ..links import Urls, rel
 from ..render import Templates
 
 # Top-level paths of the site's own pages; a catalogue key must not take one of them.
 RESERVED = {
     "assets", "search", "index", "memoranda", "documents", "organisations", "matrix", "network",
-    "def", "citations", "editing", "dataset", "404.html", "sitemap.xml",
+    "def", "citations", "editing", "dataset", "404.html", "sitemap.xml", "queries",
 }  # fmt: skip
 
 
@@ -81,7 +81,10 @@ class Site:
         return self.read.key(node)
 
     def add(self, path: str, template: str, context: dict, searched: bool = True, **page) -> Page:
-        context = {"here": path, **context}
+        from .changes import cite
+
+        context = {"here": path, "cite": cite(self, context["title"], page.get("iri"), path),
+                   **context}  # fmt: skip
         html, toc = self.templates.page(template, context)
         made = Page(path, context["title"], html, toc, searched=searched, **page)
         if searched:
@@ -90,7 +93,10 @@ class Site:
         return made
 
     def resource_page(self, node, template: str, context: dict, **page) -> Page:
+        from .changes import lifecycle
+
         here = self.key(node)
+        context = {"lifecycle": lifecycle(self, node, here), **context}
         return self.add(
             here,
             template,
@@ -115,6 +121,8 @@ class Site:
         for name in names:
             if name in self.exports:
                 return name
+        if key.startswith("dataset/") and self.read.kind(node) == "release":
+            return "dataset-description.embedded.jsonld"  # an earlier release: its files are data
         raise SiteError(f"{node}: the exports have no JSON-LD document for it")
 
     def check_paths(self) -> None:
@@ -122,7 +130,7 @@ class Site:
         for node in self.resources:
             key = self.key(node)
             first = key.split("/", 1)[0]
-            release = key.startswith("dataset/") and self.read.kind(node) == "release"
+            release = key.startswith("dataset/") and self.read.kind(node) in ("release", "changes")
             if (
                 first in RESERVED
                 and key != "def"
@@ -137,8 +145,9 @@ class Site:
 
     def render(self) -> None:
         """Every page: one per resource, then the home page, the indexes, the views of each
-        memorandum, the data model; and the server configurations."""
-        from . import catalogue, dataset, home, indexes, memorandum, model, text, views
+        memorandum, the data model, the queries; and the server configurations."""
+        from . import catalogue, changes, dataset, home, indexes, memorandum, model, queries, text
+        from . import views
 
         self.check_paths()
         kinds = {
@@ -158,6 +167,7 @@ class Site:
             "resource": catalogue.generic,
             "dataset": dataset.dataset,
             "release": dataset.release,
+            "changes": changes.changes,
         }
         for node in self.resources:
             if self.key(node) == "def":
@@ -171,6 +181,7 @@ class Site:
             views.matrix(self, memo)
             views.network(self, memo)
         model.model(self)
+        queries.queries(self)
         self.server_config()
 
     def server_config(self) -> None:
@@ -178,7 +189,8 @@ class Site:
         path = base_path(self.base)
         for name, template in ((".htaccess", "htaccess"), ("nginx.conf", "nginx.conf"),
                                ("nginx-location.conf", "nginx-location.conf")):  # fmt: skip
-            context = {"base_path": path, "base_alias": path.rstrip("/") or "/"}
+            context = {"base_path": path, "base_alias": path.rstrip("/") or "/",
+                       "profiles": PROFILES, "profile_tokens": ", ".join(profile_token_links())}  # fmt: skip
             text = self.templates.text(f"server/{template}", context)
             self.files[name] = text.encode("utf-8")
 

@@ -130,6 +130,8 @@ def practice(site, node) -> None:
         "footnotes": common.footnotes(site, node, here),
         "cites": common.cites(site, node, here),
         "mentions": common.mentions(site, node, here),
+        # the texts of other memoranda that cite this practice, once it is encoded
+        "cited_by": common.cited_by(site, node, here) if read.citations_to(node) else None,
         "notes": common.notes(site, node),
         "neighbours": neighbours(site, here, node, practices, "", read.full_label),
         "notation": read.text(section, SKOS.notation),

@@ -1,0 +1,117 @@
+"""The VocPub documents: each encoded memorandum, and each glossary, as a SKOS vocabulary in the
+VocPub profile (the Australian government profile for publishing SKOS vocabularies), written
+at ``<path>.vocpub.ttl`` beside the resource's own documents.
+
+A VocPub document is one concept scheme and its concepts, with what the profile requires of a
+vocabulary: a created and a modified date, and its creator and publisher as organisations with
+a name and a website. Every fact comes from the graph:
+
+- created: the memorandum's issue date (``dcterms:issued``; a glossary is the memorandum's);
+- modified: the scheme's ``dcterms:modified`` in the graph if it has one (the date of the
+  edition's last release that changed it), otherwise the publication's ``modified`` date
+  (``content/publication.yaml``);
+- creator and publisher: the organisations the graph names, each with its label and its
+  ``schema:url`` (``content/catalogue/organisations.yaml``).
+
+A fact the content does not give is left out, and ``missing_facts`` says which.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
+
+from ..graph import base_iri_of, dataset_iri
+from ..iris import resource_path
+from ..vocab import GP, SCHEMA, VOCPUB_PROFILE
+from .rdf import fast_turtle
+
+DATES = (XSD.date, XSD.dateTime, XSD.dateTimeStamp)
+
+
+def vocabularies(graph: Graph) -> list[URIRef]:
+    """The schemes that get a VocPub document: each encoded memorandum and each glossary (a
+    cited memorandum of the catalogue is only a stub, with no text of its own)."""
+    found = set(graph.subjects(RDF.type, GP.Glossary))
+    found |= {s for s in graph.subjects(GP.introduction, None)}
+    return sorted(found)
+
+
+def vocpub_path(scheme: URIRef, base_iri: str) -> str:
+    return resource_path(str(scheme), base_iri) + VOCPUB_PROFILE.suffix + ".ttl"
+
+
+def iter_vocpub_files(graph: Graph) -> Iterator[tuple[str, bytes]]:
+    """(``rabat-washington.vocpub.ttl``, Turtle) for each vocabulary."""
+    base = base_iri_of(graph)
+    for scheme in vocabularies(graph):
+        yield vocpub_path(scheme, base), fast_turtle(vocpub_triples(graph, scheme))
+
+
+def memorandum_of(graph: Graph, scheme: URIRef) -> URIRef:
+    """The memorandum a vocabulary belongs to: itself, or the one a glossary is part of."""
+    return graph.value(scheme, DCTERMS.isPartOf) or scheme
+
+
+def vocpub_triples(graph: Graph, scheme: URIRef) -> list[tuple]:
+    """The scheme, its concepts and its agents, as VocPub wants them."""
+    triples: dict[tuple, None] = {}
+    for triple in graph.triples((scheme, None, None)):
+        if triple[1] != DCTERMS.modified:
+            triples[triple] = None
+    concepts = sorted(c for c in graph.subjects(SKOS.inScheme, scheme))
+    for concept in concepts:
+        triples.update(dict.fromkeys(graph.triples((concept, None, None))))
+    created = graph.value(memorandum_of(graph, scheme), DCTERMS.issued)
+    if created is not None:
+        triples[(scheme, DCTERMS.created, created)] = None
+    triples[(scheme, DCTERMS.modified, modified_date(graph, scheme))] = None
+    for agent in agents(graph, scheme):
+        triples[(agent, RDF.type, SCHEMA.Organization)] = None
+        label = graph.value(agent, SKOS.prefLabel)
+        if label is not None:
+            triples[(agent, SCHEMA.name, label)] = None
+        for url in sorted(graph.objects(agent, SCHEMA.url)):
+            triples[(agent, SCHEMA.url, Literal(str(url), datatype=XSD.anyURI))] = None
+    return list(triples)
+
+
+def modified_date(graph: Graph, scheme: URIRef) -> Literal:
+    """The scheme's own dcterms:modified (the last release that changed it), if the graph has
+    one; otherwise the publication's."""
+    return graph.value(scheme, DCTERMS.modified) or graph.value(
+        dataset_iri(graph), DCTERMS.modified
+    )
+
+
+def agents(graph: Graph, scheme: URIRef) -> list[URIRef]:
+    return sorted(
+        set(graph.objects(scheme, DCTERMS.creator)) | set(graph.objects(scheme, DCTERMS.publisher))
+    )
+
+
+def missing_facts(graph: Graph) -> list[str]:
+    """What a VocPub document lacks because the content does not give it, one line each, naming
+    the document and where to add the fact."""
+    base = base_iri_of(graph)
+    lines = []
+    for scheme in vocabularies(graph):
+        name = vocpub_path(scheme, base)
+        created = graph.value(memorandum_of(graph, scheme), DCTERMS.issued)
+        if created is None or getattr(created, "datatype", None) not in DATES:
+            lines.append(
+                f"{name}: no created date: the memorandum's issue date (issued) is "
+                f"{'missing' if created is None else 'not a full date'}; VocPub requires one."
+            )
+        if not agents(graph, scheme):
+            lines.append(f"{name}: no creator or publisher; VocPub requires both.")
+        for agent in agents(graph, scheme):
+            if graph.value(agent, SCHEMA.url) is None:
+                key = resource_path(str(agent), base) if str(agent).startswith(base) else agent
+                lines.append(
+                    f"{name}: {key} has no website (url in the catalogue of organisations); "
+                    "VocPub requires one of every organisation it names."
+                )
+    return lines

@@ -1,0 +1,132 @@
+"""The whole history, from every release record: the change set of each release (against the
+one before), the changes not yet released (the content against the last record), the date each
+resource last changed, and the rules a release keeps (IRIs never vanish; a context key or an
+ontology term is removed or redefined only by a release that raises MAJOR).
+
+The history is read from the records alone, so ``dcterms:modified`` and the pages are the same
+whoever builds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rdflib import Graph
+from rdflib.namespace import DCTERMS, RDF
+
+from ..content import Content, Location, Problem
+from ..iris import Iris
+from .diff import ChangeSet, compare, compare_contract, descriptions
+from .records import (
+    Record,
+    contract_files,
+    contract_terms,
+    describe_missing,
+    read_records,
+    recorded_lines,
+)
+
+
+@dataclass
+class History:
+    base_iri: str
+    version: str  # the version the content is published as (publication.yaml)
+    records: list[Record]
+    change_sets: list[ChangeSet]  # one per record, then the unreleased changes, if any
+    modified: dict[str, str] = field(default_factory=dict)  # resource IRI → date
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def released(self) -> bool:
+        return bool(self.records)
+
+    def change_set_iri(self, change_set: ChangeSet) -> str:
+        iris = Iris(self.base_iri)
+        if change_set.version:
+            return f"{iris.release(change_set.version)}/changes"
+        return f"{iris.dataset()}/changes-since-{change_set.previous}"
+
+
+def load_history(content: Content, graph: Graph, locations: dict) -> History:
+    """The history of the content in ``graph`` (built from ``content``) and the problems it
+    shows: released IRIs missing from the content, replacements that do not exist, contract
+    changes without a MAJOR release. Raises records.RecordError if a record cannot be read."""
+    pub = content.publication
+    base = pub.base_iri
+    records = read_records(content.root, base)
+    history = History(base, pub.version, records, [])
+    check_replacements(history, graph, locations)
+    if not records:
+        return history
+    current = descriptions(recorded_lines(graph, base), base)
+    before, previous = None, None
+    for record in records:
+        now = descriptions(record.lines, base)
+        changes = compare(before, now, record.version, previous and previous.version, record.date)
+        if previous is not None:
+            changes.contract = compare_contract(
+                contract_terms(previous.contract), contract_terms(record.contract)
+            )
+            check_major(history, previous, record, changes)
+        history.change_sets.append(changes)
+        for subject in changes.touched:
+            history.modified[subject] = record.date
+        for subject in changes.removed:
+            history.modified.pop(subject, None)
+        before, previous = now, record
+    unreleased = compare(before, current, "", previous.version, pub.modified)
+    unreleased.contract = compare_contract(
+        contract_terms(previous.contract), contract_terms(contract_files())
+    )
+    if unreleased:
+        history.change_sets.append(unreleased)
+        for subject in unreleased.touched:
+            history.modified[subject] = pub.modified
+    check_never_vanish(history, records, current)
+    return history
+
+
+def check_major(history: History, previous: Record, record: Record, changes: ChangeSet) -> None:
+    breaking = [c for c in changes.contract if c.breaking]
+    if breaking and record.key[0] == previous.key[0]:
+        names = ", ".join(f"{c.part} {c.name} ({c.kind})" for c in breaking[:5])
+        history.problems.append(
+            Problem(
+                Location(record.folder / "release.yaml", 1),
+                f"release {record.version} removes or redefines what consumers rely on "
+                f"({names}) without raising MAJOR over {previous.version}",
+            )
+        )
+
+
+def check_never_vanish(history: History, records: list[Record], current: dict) -> None:
+    """A resource with a document of its own (an IRI without '#') in any record must still be
+    in the content; a retired one stays, marked deprecated."""
+    reported: set[str] = set()
+    for record in reversed(records):
+        missing = sorted(
+            {
+                line[1 : line.index(">")]
+                for line in record.lines
+                if line.startswith("<" + history.base_iri)
+            }
+            - current.keys()
+            - reported
+        )
+        missing = [iri for iri in missing if "#" not in iri]
+        reported.update(missing)
+        history.problems += describe_missing(record, missing)
+
+
+def check_replacements(history: History, graph: Graph, locations: dict) -> None:
+    """What replaces a deprecated resource must be a resource of the dataset."""
+    for subject, replacement in sorted(graph.subject_objects(DCTERMS.isReplacedBy)):
+        if (replacement, RDF.type, None) not in graph:
+            where = locations.get(subject)
+            history.problems.append(
+                Problem(
+                    where,
+                    f"{subject}: replaced_by names {replacement}, which is not a resource of "
+                    "the dataset",
+                )
+            )
