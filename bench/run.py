@@ -10,7 +10,13 @@ resident memory, VmHWM) is that size's alone. Stages are the library's plain fun
 one after another on one model. Then the commands are timed as a user runs them, each in a
 fresh process (start-up and imports included): `goodpractice validate`, `goodpractice build`
 and, for the real memorandum, `goodpractice serve` from saving an edit to serving the new page.
-The synthetic corpora come from tests/synthetic.py: memoranda of 20 practices each.
+Then `/sparql` of `goodpractice serve` on the built site (bench/sparql_load.py): each competency
+question's latency and, for the real memorandum, 2,000 queries by 16 concurrent clients (median
+and 95th percentile, every answer checked against rdflib's).
+The synthetic corpora come from tests/synthetic.py: memoranda of 20 practices each. Last,
+`goodpractice import` of one synthetic memorandum's text (20 practices).
+Then what release records cost (bench/releases.py): the build with ten records of the real
+memorandum, and comparing with a record of 1,000 practices.
 """
 
 from __future__ import annotations
@@ -165,8 +171,7 @@ def child(size: str, workdir: Path, profile_dir: Path | None, skip: set[str]) ->
 
         pub = loaded.publication
         release = Iris(pub.base_iri).release(pub.version)
-        data = (out / "dataset.nt").read_bytes()
-        stages.run("queries", answered, data, pub.base_iri, str(release))
+        stages.run("queries", answered, out / "dataset.nt", pub.base_iri, str(release))
 
     if "site" in skip or "export" in skip:
         stages.skip("site", SKIPPED)
@@ -187,6 +192,14 @@ def commands(size: str, workdir: Path, skip: set[str]) -> dict:
     result["whole"] = {"skipped": SKIPPED} if "whole" in skip else whole_build(content_dir, workdir)
     if size == "real" and "serve" not in skip:
         result["serve"] = serve_latency(content_dir, workdir)
+    if "sparql" not in skip and "seconds" in result["whole"]:  # /sparql over the build's site
+        import sparql_load  # beside this file
+
+        try:
+            site_dir = workdir / "whole-site"
+            result["sparql"] = sparql_load.sparql_figures(site_dir, workdir, size == "real")
+        except Exception as error:  # noqa: BLE001 - reported in the table
+            result["sparql"] = {"failed": f"{type(error).__name__}: {error}"}
     return result
 
 
@@ -223,6 +236,37 @@ def run_command(command: list[str], workdir: Path) -> dict:
             errors.seek(0)
             return {"failed": " ".join(command), "stderr": errors.read().decode()[-2000:]}
     return {"seconds": seconds, "peak_rss": usage.ru_maxrss * 1024, "peak_tree": peak_tree}
+
+
+def import_figure() -> str:
+    """`goodpractice import` of a memorandum of 20 practices (a synthetic one: its text as the
+    generator writes it, page breaks and all) in a fresh process, and the import alone."""
+    from tests.synthetic import write_corpus
+
+    from goodpractice.importer import import_memorandum
+
+    workdir = Path(tempfile.mkdtemp(prefix="gp-bench-import-"))
+    key = "synthetic-0001"
+    try:
+        content = write_corpus(workdir / "content", memoranda=1)
+        text = workdir / f"{key}.txt"
+        shutil.move(content / "source" / f"{key}.md", text)
+        shutil.rmtree(content / "memoranda" / key)
+        command = run_command(["import", str(text), "--id", key, "--issued", "2018"], workdir)
+        if "seconds" not in command:
+            return f"goodpractice import failed: {command['stderr']}"
+        shutil.rmtree(content / "memoranda" / key)
+        (content / "source" / f"{key}.md").unlink()
+        start = time.perf_counter()
+        import_memorandum(text, key, content, issued="2018")
+        alone = time.perf_counter() - start
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return (
+        f"goodpractice import, a memorandum of {PRACTICES_PER_MEMORANDUM} practices: "
+        f"{command['seconds']:.2f} s in a fresh process, {alone:.3f} s the import alone "
+        "(target 2 s)"
+    )
 
 
 def tree_pss(pid: int) -> int:
@@ -376,6 +420,8 @@ def kib(value: int) -> str:
 
 
 def table(results: list[dict]) -> str:
+    import sparql_load  # beside this file: /sparql's figures
+
     heads = [r["size"] if r["size"] == "real" else f"{int(r['size']):,} practices" for r in results]
     rows: list[tuple[str, list[str]]] = []
 
@@ -424,6 +470,8 @@ def table(results: list[dict]) -> str:
     row("goodpractice validate (fresh process)", command("validate_cli"))
     row("goodpractice build (fresh process)", command("whole"))
     row("serve: an edit shown after", lambda r: command("serve")(r) if "serve" in r else "-")
+    row("/sparql: slowest question (median of 5)", lambda r: sparql_load.slowest(r["sparql"]))
+    row("/sparql: queries by clients (real)", lambda r: sparql_load.under_load(r["sparql"]))
     row("peak memory, stages in one process", lambda r: mib(r["peak_rss"]))
     row(
         "peak memory, goodpractice build (all processes)",
@@ -506,7 +554,8 @@ def main() -> None:
     parser.add_argument(
         "--skip",
         default="",
-        help="comma-separated stages to leave out: export, site, whole, serve",
+        help="comma-separated stages to leave out: export, site, whole, serve, sparql, import, "
+        "releases",
     )
     parser.add_argument("--json", action="store_true", help="also print the raw results as JSON")
     parser.add_argument("--child", help=argparse.SUPPRESS)
@@ -526,6 +575,12 @@ def main() -> None:
         print(f"running {size} …", file=sys.stderr, flush=True)
         results.append(run_size(size.strip(), args.timeout, args.profile, args.keep, args.skip))
     print(table(results))
+    if "import" not in args.skip.split(","):
+        print(import_figure())
+    if "releases" not in args.skip.split(","):
+        from bench.releases import release_figures  # issue 13: what release records cost
+
+        print("\n".join(release_figures()))
     for workdir in LEFT_TO_DELETE:
         shutil.rmtree(workdir, ignore_errors=True)
     if args.json:

@@ -234,3 +234,70 @@ def test_a_missing_page_gets_the_404_page_with_working_links(server):
     assert f'href="{BASE_PATH}assets/' in text
     stylesheet = text.split(f'href="{BASE_PATH}assets/stylesheets/', 1)[1].split('"', 1)[0]
     assert get(server, f"{BASE_PATH}assets/stylesheets/{stylesheet}")[0] == 200
+
+
+# Content negotiation by profile (W3C): ?_profile=vocpub and Accept-Profile answer with the
+# resource's VocPub document; a profile the resource does not have gets 406 with the list.
+VOCPUB = "https://linked.data.gov.au/def/vocpub"
+
+
+def get_with(port: int, path: str, headers: dict) -> tuple[int, dict, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("GET", path, headers=headers)
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    return response.status, {k.lower(): v for k, v in response.getheaders()}, body
+
+
+@pytest.mark.parametrize(
+    ("path", "headers"),
+    [
+        ("rabat-washington?_profile=vocpub", {}),
+        ("rabat-washington/?_profile=vocpub&_mediatype=text/turtle", {"Accept": BROWSER}),
+        ("rabat-washington/glossary?_profile=vocpub", {"Accept": TURTLE}),
+        ("rabat-washington", {"Accept-Profile": f"<{VOCPUB}>", "Accept": TURTLE}),
+    ],
+)
+def test_the_vocpub_document_by_profile(server, www, path, headers):
+    status, answer, body = get_with(server, BASE_PATH + path, headers)
+    document = path.split("?")[0].rstrip("/") + ".vocpub.ttl"
+    assert status == 200 and media(answer) == TURTLE, path
+    assert body == (www / "www" / BASE_PATH.strip("/") / document).read_bytes()
+    assert answer["content-profile"] == f"<{VOCPUB}>"
+    assert answer["link"].startswith(f'<{VOCPUB}>; rel="profile", ')
+    assert f'token="vocpub"; anchor=<{VOCPUB}>' in answer["link"]
+
+
+@pytest.mark.parametrize(
+    ("path", "headers"),
+    [
+        ("rabat-washington?_profile=nosuch", {"Accept": TURTLE}),
+        ("rabat-washington/gp10?_profile=vocpub", {"Accept": TURTLE}),
+        ("rabat-washington", {"Accept-Profile": "<urn:example:nosuch>", "Accept": TURTLE}),
+    ],
+)
+def test_a_profile_the_resource_does_not_have_gets_406_with_the_list(server, path, headers):
+    status, answer, body = get_with(server, BASE_PATH + path, headers)
+    assert status == 406, path
+    assert f"vocpub <{VOCPUB}>" in body.decode("utf-8")
+    assert f'token="vocpub"; anchor=<{VOCPUB}>' in answer["link"]
+
+
+def test_the_default_profile_is_the_plain_answer(server):
+    status, answer, body = get_with(server, f"{GP10}?_profile=gp", {"Accept": TURTLE})
+    assert status == 200 and media(answer) == TURTLE and b"@prefix" in body
+    assert "content-profile" not in answer
+
+
+def test_the_answers_of_a_resource_with_two_profiles_list_them(server):
+    alternate = (
+        f'<?_profile=vocpub&_mediatype=text/turtle>; rel="alternate"; type="text/turtle"; '
+        f'profile="{VOCPUB}"'
+    )
+    for path, accept in (("rabat-washington", TURTLE), ("rabat-washington/", BROWSER),
+                         ("rabat-washington/glossary", JSONLD)):  # fmt: skip
+        status, answer, _ = get_with(server, BASE_PATH + path, {"Accept": accept})
+        assert status == 200 and alternate in answer.get("link", ""), path
+    status, answer, _ = get_with(server, GP10, {"Accept": TURTLE})
+    assert status == 200 and "link" not in answer

@@ -456,6 +456,17 @@ def test_misuse_is_one_line_and_sends_nothing(fake, runner, out, monkeypatch, ar
     assert fake.requests == []
 
 
+def test_credentials_in_the_store_url_are_refused_and_not_repeated(fake, runner, out):
+    store = fake.url.replace("http://", "http://dba:s3cret@")
+    result = published(runner, "--store", store, "--out", str(out))
+    assert result.exit_code == 2
+    assert result.output == (
+        "goodpractice: --store: give the credentials in the environment (GOODPRACTICE_STORE_USER "
+        "and GOODPRACTICE_STORE_PASSWORD, or GOODPRACTICE_STORE_TOKEN), not in the URL.\n"
+    )
+    assert fake.requests == []
+
+
 def test_the_store_must_be_an_http_url(runner, out):
     result = published(runner, "--store", "localhost:7878/store", "--out", str(out))
     assert result.exit_code == 2

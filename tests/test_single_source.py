@@ -58,8 +58,14 @@ def holders(text: str) -> set[str]:
 
 FACTS = [
     ("the CiTO namespace", "http://purl.org/spar/cito/", "vocab.py"),
-    *[(f"CiTO property {t.name}", t.name, "vocab.py") for t in CITATION_TYPES],
+    # The table: each type's label (and colour) is stated once. Code that picks a type names it
+    # by its key, as the importer does from a citation's wording; that is a use, not a copy.
     *[(f"the label of {t.name}", t.label, "vocab.py") for t in CITATION_TYPES],
+    *[
+        (f"the colour of {t.name}", t.colour, "vocab.py")
+        for t in CITATION_TYPES
+        if t.colour != CITATION_TYPES[-1].colour  # the neutral colour, shared by the rest
+    ],
     *[
         (f"the media type of .{f.extension}", f.media_type, "vocab.py")
         for f in FORMATS

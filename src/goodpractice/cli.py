@@ -345,6 +345,7 @@ def serve(
     "--timeout",
     default=120.0,
     show_default=True,
+    metavar="SECONDS",
     type=click.FloatRange(min=0.1),
     help="Seconds to wait for the store to connect, take the data or answer.",
 )

@@ -8,6 +8,8 @@ IRIs (``…/fn15#citation-1``) live in the document before the ``#``.
 
 from __future__ import annotations
 
+import re
+
 from rdflib import URIRef
 
 from .vocab import VOCABULARY_ROOT
@@ -97,6 +99,23 @@ def versioned_context_path(version: str) -> str:
     """Where the context of a release is published too: ``context/0.1.0.jsonld``, a copy that
     never changes once released, while ``context.jsonld`` follows the latest release."""
     return f"context/{version}.jsonld"
+
+
+# A file of one release: its data (dataset/0.1.0.ttl) or its context (context/0.1.0.jsonld).
+# A version may have a pre-release with dots (1.0.0-rc.1), hence the shortest match first.
+VERSIONED_FILE = re.compile(
+    rf"(?P<kind>{DATASET_KEY}|context)/(?P<version>\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+?)?)"
+    r"\.(?P<extension>embedded\.jsonld|jsonld|ttl|nt|rdf)"
+)
+
+
+def versioned_file(path: str) -> tuple[str, str, str] | None:
+    """(``"data"`` or ``"context"``, version, extension) of a release's file, else None."""
+    match = VERSIONED_FILE.fullmatch(path)
+    if match is None or (match["kind"] == "context" and match["extension"] != "jsonld"):
+        return None
+    kind = "data" if match["kind"] == DATASET_KEY else "context"
+    return kind, match["version"], match["extension"]
 
 
 def versioned_context_iri(version: str) -> str:

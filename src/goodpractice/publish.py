@@ -115,7 +115,16 @@ def plan(out_dir: Path, store: str, graph: str | None = None) -> Upload:
     """The upload of ``out_dir/dataset.nt`` to the store's graph ``graph`` (default: the current
     release's IRI, which the dataset names with ``dcat:hasCurrentVersion``)."""
     parts = urlsplit(store)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    if "@" in parts.netloc:  # the URL is not repeated: it holds a secret
+        raise PublishError(
+            f"--store: give the credentials in the environment ({USER} and {PASSWORD}, or "
+            f"{TOKEN}), not in the URL."
+        )
+    try:
+        valid = parts.scheme in ("http", "https") and parts.hostname and (parts.port or True)
+    except ValueError:  # a port that is not a number
+        valid = False
+    if not valid:
         raise PublishError(
             f"--store {store}: give the store's Graph Store endpoint as an http(s) URL, "
             "e.g. http://localhost:7878/store (Oxigraph)."
@@ -129,14 +138,18 @@ def plan(out_dir: Path, store: str, graph: str | None = None) -> Upload:
             "it wrote."
         )
     triples, releases = 0, set()
-    with path.open(encoding="utf-8") as lines:
-        for line in lines:
-            if line.strip() and not line.startswith("#"):
-                triples += 1
-                if _CURRENT_VERSION in line:
-                    match = _NT_LINE.match(line)
-                    if match:
-                        releases.add(match.group(3))
+    try:
+        with path.open(encoding="utf-8") as lines:
+            for line in lines:
+                if line.strip() and not line.startswith("#"):
+                    triples += 1
+                    if _CURRENT_VERSION in line:
+                        match = _NT_LINE.match(line)
+                        if match:
+                            releases.add(match.group(3))
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) else "it is not UTF-8 N-Triples"
+        raise PublishError(f"{path}: cannot read it: {reason}.") from None
     if graph is None:
         if len(releases) != 1:
             found = "no current release" if not releases else "several current releases"

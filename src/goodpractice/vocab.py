@@ -104,6 +104,11 @@ class Format:
     media_type: str
     name: str  # how a reader sees it
     charset: bool  # text that is served with "; charset=utf-8"
+    text: bool = (
+        False  # UTF-8 text whose media type does not say its encoding (nginx's charset_types)
+    )
+    data: bool = False  # data a web page elsewhere may read (served with CORS)
+    site: bool = True  # a kind of file the static site holds
 
     @property
     def content_type(self) -> str:
@@ -111,20 +116,30 @@ class Format:
 
 
 FORMATS = (
-    Format("ttl", "text/turtle", "Turtle", True),
-    Format("nt", "application/n-triples", "N-Triples", True),
-    Format("jsonld", "application/ld+json", "JSON-LD", False),
-    Format("rdf", "application/rdf+xml", "RDF/XML", False),
-    Format("csv", "text/csv", "CSV", True),
-    Format("json", "application/json", "JSON", False),
-    Format("svg", "image/svg+xml", "SVG image", False),
+    Format("ttl", "text/turtle", "Turtle", True, text=True, data=True),
+    Format("nt", "application/n-triples", "N-Triples", True, text=True, data=True),
+    Format("jsonld", "application/ld+json", "JSON-LD", False, text=True, data=True),
+    Format("rdf", "application/rdf+xml", "RDF/XML", False, data=True),
+    Format("csv", "text/csv", "CSV", True, text=True, data=True),
+    Format("json", "application/json", "JSON", False, data=True),
+    Format("svg", "image/svg+xml", "SVG image", False, text=True),
     Format("html", "text/html", "HTML", True),
-    Format("js", "application/javascript", "JavaScript", False),
-    Format("css", "text/css", "CSS", False),
+    Format("js", "application/javascript", "JavaScript", False, text=True),
+    Format("css", "text/css", "CSS", False, text=True),
     Format("xml", "application/xml", "XML", False),
-    Format("conf", "text/plain", "configuration", True),
+    Format("png", "image/png", "PNG image", False),
+    Format("conf", "text/plain", "configuration", True, text=True),
+    Format("txt", "text/plain", "text", True, text=True),
+    # The SPARQL protocol's: results, queries and updates (answers of serve, not site files).
+    Format("srj", "application/sparql-results+json", "SPARQL JSON results", False, site=False),
+    Format("srx", "application/sparql-results+xml", "SPARQL XML results", False, site=False),
+    Format("tsv", "text/tab-separated-values", "TSV", True, site=False),
+    Format("rq", "application/sparql-query", "SPARQL query", True, site=False),
+    Format("ru", "application/sparql-update", "SPARQL update", True, site=False),
 )
 FORMAT = {f.extension: f for f in FORMATS}
+# The first format of each media type (text/plain is both .conf and .txt).
+FORMAT_OF_MEDIA = {f.media_type: f for f in reversed(FORMATS)}
 MEDIA_TYPES = {f.extension: f.media_type for f in FORMATS}
 
 # The documents every resource has beside its page, in the order they are offered: each the
@@ -173,3 +188,14 @@ PROFILE_CLASS = "http://www.w3.org/ns/dx/prof/Profile"
 def profile_token_links(profiles=PROFILES) -> list[str]:
     """The Link header values that map each profile's token to its IRI."""
     return [f'<{PROFILE_CLASS}>; rel="type"; token="{p.token}"; anchor=<{p.iri}>' for p in profiles]
+
+
+def profile_alternate_links(profiles=PROFILES) -> list[str]:
+    """The Link header values for every representation of a resource in every profile, relative
+    to the resource itself (``<?_profile=vocpub&_mediatype=text/turtle>``)."""
+    return [
+        f'<?_profile={p.token}&_mediatype={media}>; rel="alternate"; type="{media}"; '
+        f'profile="{p.iri}"'
+        for p in profiles
+        for media in p.media_types
+    ]

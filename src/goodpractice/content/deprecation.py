@@ -16,13 +16,13 @@ def read_deprecation(f: Fields) -> Deprecation | None:
     flag = f.data.get("deprecated")
     replaced_by = f.data.get("replaced_by")
     note = f.data.get("change_note")
-    if flag is None and replaced_by is None and note is None:
-        return None
+    if flag in (None, False) and replaced_by is None and note is None:
+        return None  # not retired
     if flag is not True:
         f.error(
             "'deprecated' must be true when 'replaced_by' or 'change_note' is given "
             f"(found {flag!r}); a resource that is not retired has neither",
-            "deprecated" if flag is not None else None,
+            "deprecated" if flag is not None else "replaced_by" if replaced_by else "change_note",
         )
         return None
     for key, value in (("replaced_by", replaced_by), ("change_note", note)):
@@ -30,6 +30,8 @@ def read_deprecation(f: Fields) -> Deprecation | None:
             f.error(f"'{key}' must be text, not {type(value).__name__}", key)
             return None
     if note is None or not note.strip():
-        f.error("a deprecated resource needs a 'change_note' saying why it is retired", "deprecated")
+        f.error(
+            "a deprecated resource needs a 'change_note' saying why it is retired", "deprecated"
+        )
         return None
     return Deprecation(replaced_by, " ".join(note.split()), f.loc("deprecated"))

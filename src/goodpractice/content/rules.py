@@ -76,7 +76,9 @@ def entries_are_not_memoranda(check: Check) -> None:
 def proposals_awaiting(content: Content) -> int:
     """How many citation proposals of `goodpractice import` no one has confirmed yet."""
     return sum(
-        len(unit.proposed) for memo in content.memoranda for unit in [*memo.units(), *memo.footnotes]
+        len(unit.proposed)
+        for memo in content.memoranda
+        for unit in [*memo.units(), *memo.footnotes]
     )
 
 

@@ -1,6 +1,6 @@
 """The data of earlier releases, at versioned paths: ``dataset/<version>.nt``, ``.ttl``,
-``.rdf``, ``.jsonld`` and ``.embedded.jsonld``, made from the release's record (its content
-graph and the version and date it was released with), and the DCAT distributions that list
+``.rdf``, ``.jsonld`` and ``.embedded.jsonld``, made from the release's record (its resources
+as they were released), and the DCAT distributions that list
 them, each with its size (``dcat:byteSize``) and SHA-256 checksum (``spdx:checksum``).
 
 The change sets themselves are part of the graph (``gp:ChangeSet``), so each is written like
@@ -12,18 +12,19 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 
-from rdflib import Graph
-from rdflib.namespace import DCAT, DCTERMS, OWL
+import pyoxigraph
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS
 
-from ..iris import SCHEMA_IRI
-from ..vocab import DCAT3, IANA_MEDIA_TYPES, MEDIA_TYPES
-from .index import ResourceIndex
-from ..iris import CONTEXT_IRI
+from ..iris import CONTEXT_IRI, SCHEMA_IRI
+from ..vocab import IANA_MEDIA_TYPES, MEDIA_TYPES
 from .direct import direct_writer
+from .index import ResourceIndex
 from .jsonld import dumps, tidy, with_embedded_context
 from .rdf import fast_turtle, rdfxml
 
 SPDX = "http://spdx.org/rdf/terms#"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 # (fragment, extension, title, conforms to)
 RELEASE_FORMATS = (
     ("turtle", "ttl", "as Turtle", None),
@@ -34,30 +35,50 @@ RELEASE_FORMATS = (
 )
 
 
-def release_lines(lines: list[str], dataset: str, version: str, date: str) -> list[str]:
-    """The data of a release: its recorded content, with the version and date it was
-    released with."""
-    extra = [
-        f'<{dataset}> <{OWL.versionInfo}> "{version}" .\n',
-        f'<{dataset}> <{DCAT3.version}> "{version}" .\n',
-        f'<{dataset}> <{DCTERMS.modified}> "{date}"^^<http://www.w3.org/2001/XMLSchema#date> .\n',
-    ]
-    return sorted(set(lines) | set(extra))
+def release_lines(lines: list[str], dataset: str) -> list[str]:
+    """The data of a release: its resources as its record keeps them. The dataset's own node is
+    left out: the release is described by its node in the dataset description
+    (``dataset/<version>``: its version, date and distributions)."""
+    return [line for line in lines if not line.startswith(f"<{dataset}> ")]
 
 
-def release_files(lines: list[str], path: str) -> Iterator[tuple[str, bytes]]:
-    """The files of one release's data at ``path`` (``dataset/0.1.0``): every format."""
+def release_files(
+    lines: list[str], path: str, parsed: dict | None = None
+) -> Iterator[tuple[str, bytes]]:
+    """The files of one release's data at ``path`` (``dataset/0.1.0``): every format.
+    ``parsed`` caches each line's triple across releases (most lines are in all of them)."""
     nt = "".join(lines).encode("utf-8")
-    graph = Graph().parse(data=nt, format="nt")
+    triples = parse_lines(lines, {} if parsed is None else parsed)
     yield f"{path}.ttl", fast_turtle(None, nt=nt)
     yield f"{path}.nt", nt
-    yield f"{path}.rdf", rdfxml(graph, nt)
-    index = ResourceIndex(list(graph))
+    yield f"{path}.rdf", rdfxml(triples, nt)
+    index = ResourceIndex(triples)
     writer = direct_writer()
     nodes = [writer.flat(index, node) for node in index.triples]
     document = dumps(tidy({"@context": CONTEXT_IRI, "@graph": nodes}, index.order))
     yield f"{path}.jsonld", document
     yield f"{path}.embedded.jsonld", with_embedded_context(document)
+
+
+def parse_lines(lines: list[str], parsed: dict) -> list[tuple]:
+    """The rdflib triples of N-Triples lines (one triple a line), each parsed once."""
+    missing = [line for line in lines if line not in parsed]
+    if missing:
+        found = pyoxigraph.parse("".join(missing), format=pyoxigraph.RdfFormat.N_TRIPLES)
+        for line, triple in zip(missing, found, strict=True):
+            parsed[line] = (term(triple.subject), term(triple.predicate), term(triple.object))
+    return [parsed[line] for line in lines]
+
+
+def term(value):
+    if isinstance(value, pyoxigraph.NamedNode):
+        return URIRef(value.value)
+    if isinstance(value, pyoxigraph.BlankNode):
+        return BNode(value.value)
+    if value.language:
+        return Literal(value.value, lang=value.language)
+    datatype = value.datatype.value
+    return Literal(value.value, datatype=None if datatype == XSD_STRING else URIRef(datatype))
 
 
 def distribution_lines(release: str, base_iri: str, path: str, files: dict[str, bytes],

@@ -137,6 +137,8 @@ class DirectWriter:
             raise NeedsPyld(f"literal in {language}")
         if datatype == XSD_INTEGER and re.fullmatch(r"[+-]?[0-9]+", str(value)):
             return int(str(value))  # what pyld's useNativeTypes gives
+        if datatype == XSD_BOOLEAN and str(value) in ("true", "false"):
+            return str(value) == "true"  # what pyld's useNativeTypes gives (owl:deprecated)
         if datatype is not None and datatype not in (
             XSD_STRING,
             XSD_INTEGER,

@@ -25,6 +25,10 @@ PART_PROPERTIES = (
     DCTERMS.hasPart,
     DCAT.distribution,
     DCAT3.hasVersion,
+    # a change set: the resources it changed, their properties, the contract's changes
+    GP.resourceChange,
+    GP.propertyChange,
+    GP.contractChange,
 )
 PARTS = frozenset(PART_PROPERTIES)
 # Terms looked up once: rdflib resolves namespace attributes on every access.

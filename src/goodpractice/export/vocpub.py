@@ -35,7 +35,7 @@ def vocabularies(graph: Graph) -> list[URIRef]:
     """The schemes that get a VocPub document: each encoded memorandum and each glossary (a
     cited memorandum of the catalogue is only a stub, with no text of its own)."""
     found = set(graph.subjects(RDF.type, GP.Glossary))
-    found |= {s for s in graph.subjects(GP.introduction, None)}
+    found |= set(graph.subjects(GP.introduction, None))
     return sorted(found)
 
 
@@ -92,26 +92,35 @@ def agents(graph: Graph, scheme: URIRef) -> list[URIRef]:
     )
 
 
-def missing_facts(graph: Graph) -> list[str]:
-    """What a VocPub document lacks because the content does not give it, one line each, naming
-    the document and where to add the fact."""
+def missing_facts(graph: Graph, locations: dict | None = None) -> list[str]:
+    """What the VocPub documents lack because the content does not give it, one line per missing
+    fact (``file:line: `` first where ``locations`` knows where the resource is written)."""
     base = base_iri_of(graph)
+    locations = locations or {}
     lines = []
+    unnamed: dict[URIRef, list[str]] = {}  # an organisation without a website → documents
     for scheme in vocabularies(graph):
         name = vocpub_path(scheme, base)
-        created = graph.value(memorandum_of(graph, scheme), DCTERMS.issued)
+        memorandum = memorandum_of(graph, scheme)
+        created = graph.value(memorandum, DCTERMS.issued)
         if created is None or getattr(created, "datatype", None) not in DATES:
+            where = f"{locations[memorandum]}: " if memorandum in locations else ""
+            state = "has no issue date" if created is None else "has only a partial issue date"
             lines.append(
-                f"{name}: no created date: the memorandum's issue date (issued) is "
-                f"{'missing' if created is None else 'not a full date'}; VocPub requires one."
+                f"{where}{name}: the memorandum {state} (issued), so the VocPub document has no "
+                "created date, which VocPub requires."
             )
         if not agents(graph, scheme):
-            lines.append(f"{name}: no creator or publisher; VocPub requires both.")
+            lines.append(f"{name}: no creator or publisher, which VocPub requires.")
         for agent in agents(graph, scheme):
             if graph.value(agent, SCHEMA.url) is None:
-                key = resource_path(str(agent), base) if str(agent).startswith(base) else agent
-                lines.append(
-                    f"{name}: {key} has no website (url in the catalogue of organisations); "
-                    "VocPub requires one of every organisation it names."
-                )
+                unnamed.setdefault(agent, []).append(name)
+    for agent, documents in sorted(unnamed.items()):
+        where = f"{locations[agent]}: " if agent in locations else ""
+        key = str(agent).removeprefix(base)
+        named_in = documents[0] + (f" and {len(documents) - 1} more" if len(documents) > 1 else "")
+        lines.append(
+            f"{where}{key} has no website (url), which VocPub requires of every organisation a "
+            f"vocabulary names: {named_in}."
+        )
     return lines

@@ -110,7 +110,7 @@ class Reader:
     def __init__(self, path: Path, raw: str):
         cleaned, self.origin, dropped = clean(raw)
         self.raw_lines = raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-        self.draft = Draft(path, cleaned if cleaned.endswith("\n") else cleaned + "\n", dropped)
+        self.draft = Draft(path, cleaned, dropped)
         self.problems: list[Problem] = []
 
     def line(self, cleaned_line: int) -> int:

@@ -30,7 +30,7 @@ from ..content import ContentError
 from ..export import forget_index, iter_dataset_files, published_graph
 from ..export.vocpub import missing_facts
 from ..staging import MARKER, MARKER_TEXT, StagedFiles, Swap, remove_abandoned, stage_tree
-from .model import Model, load_model, locate
+from .model import Model, load_model, locate, publish
 from .outputs import OutputRefused, check_outputs
 
 __all__ = [
@@ -43,6 +43,7 @@ __all__ = [
     "check_outputs",
     "fidelity_problems",
     "load_model",
+    "publish",
     "locate",
     "signals_interrupt",
 ]
@@ -198,6 +199,7 @@ def build(
     # SHACL shapes and fidelity, on a large graph in a second process while this one exports
     # and renders. Only violations stop the build; warnings do not.
     check = background_check.BackgroundCheck(model)
+    publish(model)  # the earlier releases' description, now that the check has the content
     run = Run(check, out_dir, site_dir)
     pages = None
     try:
@@ -218,7 +220,9 @@ def build(
         run.commit()
     finally:
         check.close()
-    return Built(StagedFiles(out_dir, run.files.sizes), pages, missing_facts(model.graph))
+    return Built(
+        StagedFiles(out_dir, run.files.sizes), pages, missing_facts(model.graph, model.locations)
+    )
 
 
 def outranked(

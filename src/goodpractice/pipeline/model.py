@@ -11,7 +11,13 @@ from rdflib import Graph, URIRef
 from ..content import Content, ContentError, Location, load_content
 from ..graph import build_graph
 from ..iris import Iris, heading_iri, paragraph_iri
-from ..releases import History, RecordError, load_history, publish_history
+from ..releases import (
+    History,
+    RecordError,
+    change_set_locations,
+    load_history,
+    publish_history,
+)
 
 
 @dataclass
@@ -23,6 +29,9 @@ class Model:
     locations: dict[URIRef, Location] = field(default_factory=dict)
     history: History | None = None  # the release records, read and compared
     release_files: dict[str, bytes] = field(default_factory=dict)  # earlier releases' data
+    # the earlier releases' description (distributions, sizes, checksums): made by the code, so
+    # added to the graph once the check has it (``publish``)
+    release_description: list[tuple] = field(default_factory=list)
 
     @property
     def release_problems(self) -> list:
@@ -36,11 +45,20 @@ def load_model(content_dir: Path, base_iri: str | None = None) -> Model:
     graph = build_graph(content)
     locations = locate(content)
     try:
-        history = load_history(content, graph, locations)
+        history = load_history(content, graph)
     except RecordError as error:
         raise ContentError(error.problems, unreadable=True) from None
-    files = publish_history(graph, history)
-    return Model(content, graph, locations, history, files)
+    locations.update(change_set_locations(history, content))
+    published = publish_history(graph, history)
+    return Model(content, graph, locations, history, published.files, published.description)
+
+
+def publish(model: Model) -> Model:
+    """The model with the earlier releases' description in its graph: what the exports and
+    the site read (``load_model`` leaves it out of what the shapes check)."""
+    model.graph.addN((*triple, model.graph) for triple in model.release_description)
+    model.release_description = []
+    return model
 
 
 def locate(content: Content) -> dict[URIRef, Location]:

@@ -73,9 +73,7 @@ def release(content_dir: Path, version: str, date: str | None = None) -> Release
         )
     contract = contract_files()
     if records:
-        changes = compare_contract(
-            contract_terms(records[-1].contract), contract_terms(contract)
-        )
+        changes = compare_contract(contract_terms(records[-1].contract), contract_terms(contract))
         breaking = [c for c in changes if c.breaking]
         if breaking and key[0] == records[-1].key[0]:
             listed = ", ".join(f"{c.part} {c.name} ({c.kind})" for c in breaking)

@@ -1,9 +1,9 @@
 """Releases: what each release published, what changed, and IRIs that never vanish.
 
-    records  the release records under ``content/releases/<version>/``: written, read, compared
-    diff     two states of the graph compared: resources added, removed, deprecated, changed
-    history  every record in order: change sets, the date each resource last changed, the rules
-    publish  what the history adds to the published graph, and the earlier releases' files
+records  the release records under ``content/releases/<version>/``: written, read, compared
+diff     two states of the graph compared: resources added, removed, deprecated, changed
+history  every record in order: change sets, the date each resource last changed, the rules
+publish  what the history adds to the published graph, and the earlier releases' files
 """
 
 from .diff import (
@@ -14,7 +14,7 @@ from .diff import (
     compare_contract,
     descriptions,
 )
-from .history import History, load_history
+from .history import History, change_set_locations, load_history
 from .publish import publish_history
 from .records import (
     Record,
@@ -39,6 +39,7 @@ __all__ = [
     "contract_files",
     "contract_terms",
     "descriptions",
+    "change_set_locations",
     "load_history",
     "publish_history",
     "read_records",

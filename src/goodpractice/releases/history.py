@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rdflib import Graph
-from rdflib.namespace import DCTERMS, RDF
+from rdflib import Graph, URIRef
 
-from ..content import Content, Location, Problem
+from ..content import Content, Location, Problem, display_path
 from ..iris import Iris
-from .diff import ChangeSet, compare, compare_contract, descriptions
+from .diff import ChangeSet, compare_contract, compare_lines, subjects
 from .records import (
     Record,
     contract_files,
@@ -24,6 +23,7 @@ from .records import (
     describe_missing,
     read_records,
     recorded_lines,
+    version_key,
 )
 
 
@@ -47,22 +47,47 @@ class History:
         return f"{iris.dataset()}/changes-since-{change_set.previous}"
 
 
-def load_history(content: Content, graph: Graph, locations: dict) -> History:
+def change_set_locations(history: History, content: Content) -> dict:
+    """Where each change set is written, for messages: its release's record (the changes not
+    yet released: the publication's version)."""
+    found = {}
+    for changes in history.change_sets:
+        record = next((r for r in history.records if r.version == changes.version), None)
+        where = (
+            Location(record.folder / "release.yaml", 1)
+            if record is not None
+            else content.publication.field_location("version")
+        )
+        found[URIRef(history.change_set_iri(changes))] = where
+    return found
+
+
+def load_history(content: Content, graph: Graph) -> History:
     """The history of the content in ``graph`` (built from ``content``) and the problems it
-    shows: released IRIs missing from the content, replacements that do not exist, contract
-    changes without a MAJOR release. Raises records.RecordError if a record cannot be read."""
+    shows: released IRIs missing from the content, contract changes without a MAJOR release
+    (a replacement that does not exist is the shapes' to find). Raises records.RecordError if a record cannot be read."""
     pub = content.publication
     base = pub.base_iri
     records = read_records(content.root, base)
     history = History(base, pub.version, records, [])
-    check_replacements(history, graph, locations)
     if not records:
         return history
-    current = descriptions(recorded_lines(graph, base), base)
+    last = records[-1]
+    core = pub.version.split("+")[0].split("-")[0]  # a pre-release counts as its version
+    if (version_key(core) or (0, 0, 0)) < last.key:
+        history.problems.append(
+            Problem(
+                pub.field_location("version"),
+                f"version {pub.version} is below the last release, {last.version} "
+                f"({display_path(last.folder)}): set it with goodpractice release",
+            )
+        )
+    current = recorded_lines(graph, base)
     before, previous = None, None
     for record in records:
-        now = descriptions(record.lines, base)
-        changes = compare(before, now, record.version, previous and previous.version, record.date)
+        changes = compare_lines(
+            before, record.lines, base, record.version, previous and previous.version, record.date
+        )
         if previous is not None:
             changes.contract = compare_contract(
                 contract_terms(previous.contract), contract_terms(record.contract)
@@ -73,8 +98,8 @@ def load_history(content: Content, graph: Graph, locations: dict) -> History:
             history.modified[subject] = record.date
         for subject in changes.removed:
             history.modified.pop(subject, None)
-        before, previous = now, record
-    unreleased = compare(before, current, "", previous.version, pub.modified)
+        before, previous = record.lines, record
+    unreleased = compare_lines(before, current, base, "", previous.version, pub.modified)
     unreleased.contract = compare_contract(
         contract_terms(previous.contract), contract_terms(contract_files())
     )
@@ -99,34 +124,15 @@ def check_major(history: History, previous: Record, record: Record, changes: Cha
         )
 
 
-def check_never_vanish(history: History, records: list[Record], current: dict) -> None:
+def check_never_vanish(history: History, records: list[Record], current: list[str]) -> None:
     """A resource with a document of its own (an IRI without '#') in any record must still be
-    in the content; a retired one stays, marked deprecated."""
+    in the content; a retired one stays, marked deprecated. Only the lines a record has and the
+    content has not are looked at."""
+    present = subjects(current, history.base_iri)
+    lines = set(current)
     reported: set[str] = set()
     for record in reversed(records):
-        missing = sorted(
-            {
-                line[1 : line.index(">")]
-                for line in record.lines
-                if line.startswith("<" + history.base_iri)
-            }
-            - current.keys()
-            - reported
-        )
-        missing = [iri for iri in missing if "#" not in iri]
+        gone = subjects((line for line in record.lines if line not in lines), history.base_iri)
+        missing = sorted(iri for iri in gone - present - reported if "#" not in iri)
         reported.update(missing)
         history.problems += describe_missing(record, missing)
-
-
-def check_replacements(history: History, graph: Graph, locations: dict) -> None:
-    """What replaces a deprecated resource must be a resource of the dataset."""
-    for subject, replacement in sorted(graph.subject_objects(DCTERMS.isReplacedBy)):
-        if (replacement, RDF.type, None) not in graph:
-            where = locations.get(subject)
-            history.problems.append(
-                Problem(
-                    where,
-                    f"{subject}: replaced_by names {replacement}, which is not a resource of "
-                    "the dataset",
-                )
-            )

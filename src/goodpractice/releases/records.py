@@ -15,6 +15,7 @@ The same content gives the same bytes: nothing in a record comes from the clock.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -27,12 +28,15 @@ from ..content import Location, Problem, display_path, parse_date
 from ..content.files import load_yaml
 from ..export import ntriples
 from ..ontology import ontology_file
+from ..vocab import GP
 
 RELEASES_DIR = "releases"
 CONTRACT_FILES = ("context.jsonld", "ontology.nt", "jsonld.schema.json")
 VERSION = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
 # What the publication derives from the content: left out of a record.
-DERIVED_PREDICATES = {DCTERMS.modified, OWL.versionInfo, URIRef(str(DCAT) + "version")}
+DERIVED_PREDICATES = {
+    DCTERMS.modified, OWL.versionInfo, URIRef(str(DCAT) + "version"), GP.changeSet,
+}  # fmt: skip
 
 
 class RecordError(Exception):
@@ -97,7 +101,7 @@ def release_yaml(version: str, date: str, base_iri: str) -> bytes:
     return (
         f"# The record of release {version}, written by `goodpractice release`: never edit it.\n"
         f'version: "{version}"\ndate: {date}\nbase_iri: {base_iri}\n'
-    ).encode("utf-8")
+    ).encode()
 
 
 def read_records(content_dir: Path, base_iri: str) -> list[Record]:
@@ -173,16 +177,24 @@ def write_record(content_dir: Path, version: str, date: str, base_iri: str,
 
 
 def contract_terms(files: dict[str, bytes]) -> dict[str, dict[str, tuple[str, str]]]:
+    """The contract's terms (see ``terms_of``), read once for the same files."""
+    return terms_of(
+        *(files[name] for name in ("context.jsonld", "ontology.nt", "jsonld.schema.json"))
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def terms_of(context_file: bytes, ontology_file_: bytes, schema_file: bytes) -> dict:
     """The contract as (part → name → (definition, wording)): the context's keys with what they
     expand to; the ontology's terms with their axioms and their labels and definitions (a
     change of wording is not a redefinition); the JSON Schema's definitions and node keys."""
     terms: dict[str, dict[str, tuple[str, str]]] = {"context": {}, "ontology": {}, "schema": {}}
-    context = json.loads(files["context.jsonld"])["@context"]
+    context = json.loads(context_file)["@context"]
     for key, value in context.items():
         value = {"@id": value} if isinstance(value, str) else value
         terms["context"][key] = (json.dumps(value, sort_keys=True), "")
     by_term: dict[str, list[list[str]]] = {}
-    for line in files["ontology.nt"].decode("utf-8").splitlines():
+    for line in ontology_file_.decode("utf-8").splitlines():
         subject, _, rest = line.partition(" ")
         if not subject.startswith("<"):
             continue
@@ -191,7 +203,7 @@ def contract_terms(files: dict[str, bytes]) -> dict[str, dict[str, tuple[str, st
         by_term.setdefault(subject[1:-1], [[], []])[1 if wording else 0].append(rest)
     for name, (axioms, words) in by_term.items():
         terms["ontology"][name] = ("\n".join(sorted(axioms)), "\n".join(sorted(words)))
-    schema = json.loads(files["jsonld.schema.json"])
+    schema = json.loads(schema_file)
     for name, value in schema.get("$defs", {}).items():
         terms["schema"][f"$defs/{name}"] = (json.dumps(value, sort_keys=True), "")
     return terms

@@ -27,6 +27,7 @@ from .negotiation import (
 from .sparql import Endpoint, Options, is_endpoint
 
 HTML = FORMAT["html"].content_type
+HTML_TYPE = FORMAT["html"].media_type
 FORMAT_OF = {f.media_type: f.extension for f in FORMAT.values()}  # media type → extension
 
 
@@ -173,7 +174,7 @@ class Handler(SimpleHTTPRequestHandler):
             if candidate.is_file():
                 found[media_type] = candidate
         # A resource has data beside its page; a page of the site alone is not negotiated.
-        return found if len(found) > 1 or "text/html" not in found else {}
+        return found if len(found) > 1 or HTML_TYPE not in found else {}
 
     def profiles(self, key: str, available: dict[str, Path]) -> dict:
         """The profiles the resource is available in, each with its files by media type: the
@@ -222,7 +223,7 @@ class Handler(SimpleHTTPRequestHandler):
                 ),
                 "Content-Profile": f"<{profile.iri}>",
             }
-        if chosen == "text/html":
+        if chosen == HTML_TYPE:
             if not path.endswith("/"):
                 self.redirect(path + "/", HTTPStatus.SEE_OTHER, vary=True)
                 return
@@ -256,7 +257,7 @@ class Handler(SimpleHTTPRequestHandler):
         except OSError:  # the site was replaced between the check and the read
             self.not_found(body)
             return
-        if self.generation is not None and content_type.startswith("text/html"):
+        if self.generation is not None and content_type.startswith(HTML_TYPE):
             data = with_reload_script(data)
         self.send_response(status)
         self.send_header("Content-Type", content_type)
@@ -266,7 +267,7 @@ class Handler(SimpleHTTPRequestHandler):
             self.send_header("Vary", headers.pop("Vary", "Accept"))
         for name, value in headers.items():
             self.send_header(name, value)
-        if not content_type.startswith("text/html"):  # data a page elsewhere may fetch
+        if not content_type.startswith(HTML_TYPE):  # data a page elsewhere may fetch
             self.send_header("Access-Control-Allow-Origin", "*")
         if location:
             self.send_header("Content-Location", location)
@@ -276,9 +277,9 @@ class Handler(SimpleHTTPRequestHandler):
 
     def live_reload(self, path: str, body: bool) -> None:
         if path == RELOAD_PATH:
-            data, content_type = RELOAD_SCRIPT, "application/javascript"
+            data, content_type = RELOAD_SCRIPT, FORMAT["js"].content_type
         else:
-            data, content_type = str(self.generation.value).encode(), "text/plain"
+            data, content_type = str(self.generation.value).encode(), FORMAT["txt"].content_type
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))

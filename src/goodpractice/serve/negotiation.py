@@ -10,8 +10,8 @@ REPRESENTATIONS = {
     **{f.media_type: f".{f.extension}" for f in RESOURCE_FORMATS},
 }
 ALIASES = {
-    "application/xhtml+xml": FORMAT["html"].media_type,
-    "application/json": FORMAT["jsonld"].media_type,
+    "application/xhtml+xml": FORMAT["html"].media_type,  # XHTML: the page
+    FORMAT["json"].media_type: FORMAT["jsonld"].media_type,  # plain JSON: JSON-LD
 }
 
 

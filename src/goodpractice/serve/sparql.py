@@ -32,6 +32,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 
 from ..queries import queries
+from ..vocab import FORMAT, FORMAT_OF_MEDIA
 from .negotiation import negotiate
 from .sparql_pool import Busy, Data, Pool, TimedOut, WorkerFailed
 from .sparql_worker import GRAPHS, SOLUTIONS
@@ -48,20 +49,27 @@ SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS_NS = Namespace("http://www.w3.org/ns/formats/")
 # Media type → the short name the worker writes it by, with the W3C format IRI of each.
 SOLUTION_TYPES = {
-    "application/sparql-results+json": ("json", FORMATS_NS.SPARQL_Results_JSON),
-    "application/sparql-results+xml": ("xml", FORMATS_NS.SPARQL_Results_XML),
-    "text/csv": ("csv", FORMATS_NS.SPARQL_Results_CSV),
-    "text/tab-separated-values": ("tsv", FORMATS_NS.SPARQL_Results_TSV),
+    FORMAT["srj"].media_type: ("json", FORMATS_NS.SPARQL_Results_JSON),
+    FORMAT["srx"].media_type: ("xml", FORMATS_NS.SPARQL_Results_XML),
+    FORMAT["csv"].media_type: ("csv", FORMATS_NS.SPARQL_Results_CSV),
+    FORMAT["tsv"].media_type: ("tsv", FORMATS_NS.SPARQL_Results_TSV),
 }
 GRAPH_TYPES = {
-    "text/turtle": ("turtle", FORMATS_NS.Turtle),
-    "application/n-triples": ("n-triples", FORMATS_NS["N-Triples"]),
-    "application/ld+json": ("json-ld", FORMATS_NS["JSON-LD"]),
+    FORMAT["ttl"].media_type: ("turtle", FORMATS_NS.Turtle),
+    FORMAT["nt"].media_type: ("n-triples", FORMATS_NS["N-Triples"]),
+    FORMAT["jsonld"].media_type: ("json-ld", FORMATS_NS["JSON-LD"]),
+}
+# The content type of each answer, by the worker's short name for its format.
+CONTENT_TYPES = {
+    name: FORMAT_OF_MEDIA[media].content_type
+    for media, (name, _) in {**SOLUTION_TYPES, **GRAPH_TYPES}.items()
 }
 # The service description, by media type → rdflib's name for the syntax.
-DESCRIPTION_TYPES = {"text/turtle": "turtle", "application/ld+json": "json-ld",
-                     "application/n-triples": "nt"}  # fmt: skip
-FORM_TYPE = "text/html"
+DESCRIPTION_TYPES = {FORMAT["ttl"].media_type: "turtle", FORMAT["jsonld"].media_type: "json-ld",
+                     FORMAT["nt"].media_type: "nt"}  # fmt: skip
+FORM_TYPE = FORMAT["html"].media_type
+TEXT = FORMAT["txt"].content_type
+FORM_ENCODED = "application/x-www-form-urlencoded"  # an HTML form's body (not a file format)
 
 TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).with_name("templates")),
@@ -130,7 +138,7 @@ class Endpoint:
         """Answer one request to ``/sparql`` on ``handler`` (a ``BaseHTTPRequestHandler``)."""
         try:
             if handler.command == "OPTIONS":
-                send(handler, HTTPStatus.NO_CONTENT, "text/plain", b"", body, preflight=True)
+                send(handler, HTTPStatus.NO_CONTENT, TEXT, b"", body, preflight=True)
                 return
             params = request_params(handler)
             if "update" in params:
@@ -145,7 +153,7 @@ class Endpoint:
                 return
             self.query(handler, texts[0], params, body)
         except Refused as refused:
-            send(handler, refused.status, "text/plain; charset=utf-8",
+            send(handler, refused.status, TEXT,
                  (refused.message + "\n").encode("utf-8"), body)  # fmt: skip
 
     def query(self, handler, text: str, params: dict[str, list[str]], body: bool) -> None:
@@ -188,7 +196,7 @@ class Endpoint:
         if answer.get("truncated"):
             extra[TRUNCATED_HEADER] = str(self.options.row_limit)
             extra["Access-Control-Expose-Headers"] = TRUNCATED_HEADER
-        send(handler, HTTPStatus.OK, answer["content_type"], content, body, extra)
+        send(handler, HTTPStatus.OK, CONTENT_TYPES[answer["format"]], content, body, extra)
 
     def describe(self, handler, body: bool) -> None:
         """No query: the form for a browser, the service description for an RDF client."""
@@ -210,13 +218,13 @@ class Endpoint:
                 row_limit=self.options.row_limit,
                 truncated_header=TRUNCATED_HEADER,
             )
-            send(handler, HTTPStatus.OK, "text/html; charset=utf-8", page.encode("utf-8"), body,
+            send(handler, HTTPStatus.OK, FORMAT["html"].content_type, page.encode("utf-8"), body,
                  {"Vary": "Accept"})  # fmt: skip
             return
         content = service_description(endpoint, data.graph).serialize(
             format=DESCRIPTION_TYPES[chosen], encoding="utf-8"
         )
-        media = chosen + ("; charset=utf-8" if chosen == "text/turtle" else "")
+        media = FORMAT_OF_MEDIA[chosen].content_type
         send(handler, HTTPStatus.OK, media, content, body, {"Vary": "Accept"})
 
 
@@ -230,7 +238,7 @@ def request_params(handler) -> dict[str, list[str]]:
     if handler.command != "POST":
         return params
     media = (handler.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-    if media == "application/sparql-update":
+    if media == FORMAT["ru"].media_type:
         raise Refused(HTTPStatus.FORBIDDEN, "This endpoint is read-only: no updates.")
     try:
         length = int(handler.headers.get("Content-Length") or "")
@@ -244,11 +252,11 @@ def request_params(handler) -> dict[str, list[str]]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise Refused(HTTPStatus.BAD_REQUEST, "The request body is not UTF-8.") from None
-    if media == "application/x-www-form-urlencoded":
+    if media == FORM_ENCODED:
         for name, values in parse_qs(text, keep_blank_values=True).items():
             params.setdefault(name, []).extend(values)
         return params
-    if media == "application/sparql-query":
+    if media == FORMAT["rq"].media_type:
         if "query" in params:
             raise Refused(
                 HTTPStatus.BAD_REQUEST, "Give the query in the body or the URL, not both."
@@ -257,8 +265,7 @@ def request_params(handler) -> dict[str, list[str]]:
         return params
     raise Refused(
         HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
-        "POST a query as application/sparql-query or as a form "
-        "(application/x-www-form-urlencoded).",
+        f"POST a query as {FORMAT['rq'].media_type} or as a form ({FORM_ENCODED}).",
     )
 
 
@@ -275,7 +282,9 @@ def result_formats(accept: str | None, params: dict) -> tuple[str | None, str | 
                           f"format is one of: {', '.join(FORMAT_NAMES)}.")  # fmt: skip
         accept = FORMAT_NAMES[wanted[-1]]
     # application/json is SPARQL JSON for results (negotiate reads it as JSON-LD for graphs).
-    results_accept = re.sub(r"application/json\b", "application/sparql-results+json", accept or "")
+    results_accept = re.sub(
+        re.escape(FORMAT["json"].media_type) + r"\b", FORMAT["srj"].media_type, accept or ""
+    )
     solutions = negotiate(results_accept or None, list(SOLUTION_TYPES))
     graph = negotiate(accept, list(GRAPH_TYPES))
     return (

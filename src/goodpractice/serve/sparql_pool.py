@@ -22,7 +22,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..vocab import PREFIXES
 from .sparql_worker import FRAME
+
+# The prefixes of Turtle answers: the dataset's own.
+TURTLE_PREFIXES = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
 
 WORKER_SCRIPT = Path(__file__).with_name("sparql_worker.py")
 LOAD_TIMEOUT = 600.0  # seconds a worker may take to load a build (not counted as query time)
@@ -131,7 +135,8 @@ class Pool:
             raise Busy from None
         try:
             if worker.key != data.key:
-                load = {"path": data.path, "graph": data.graph, "key": list(data.key)}
+                load = {"path": data.path, "graph": data.graph, "key": list(data.key),
+                        "prefixes": TURTLE_PREFIXES}  # fmt: skip
                 loaded, _ = worker.call({"load": load}, time.monotonic() + LOAD_TIMEOUT)
                 if not loaded.get("ok"):
                     self.idle.put(worker)

@@ -10,9 +10,9 @@ This file is run as a script (``python sparql_worker.py``) and imports nothing b
 standard library and pyoxigraph, so that a replacement starts in a fraction of a second. It
 reads requests from standard input and writes answers to standard output, each a frame:
 two big-endian 32-bit lengths, then a JSON header of the first length, then a body of the
-second. Requests: ``{"load": {"path", "graph", "key"}}`` (load that N-Triples file, replacing
-what the worker held) and ``{"query", "solutions", "graph", "limit", "default_graphs",
-"named_graphs"}``. Answers: ``{"ok": true, "content_type", "truncated"}`` with the body, or
+second. Requests: ``{"load": {"path", "graph", "key", "prefixes"}}`` (load that N-Triples
+file, replacing what the worker held) and ``{"query", "solutions", "graph", "limit", "default_graphs",
+"named_graphs"}``. Answers: ``{"ok": true, "format", "truncated"}`` with the body, or
 ``{"ok": false, "status", "message"}``.
 """
 
@@ -21,9 +21,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import struct
 import sys
+import threading
+import time
 import xml.etree.ElementTree as ET
 
 import pyoxigraph as ox
@@ -34,17 +37,13 @@ RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 SPARQL_RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
 
-# The serialisations a worker writes, by the short names the server negotiates.
-SOLUTIONS = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv; charset=utf-8",
-    "tsv": "text/tab-separated-values; charset=utf-8",
-}
+# The serialisations a worker writes, by the short names the server negotiates (the server
+# names their media types, from goodpractice.vocab).
+SOLUTIONS = ("json", "xml", "csv", "tsv")
 GRAPHS = {
-    "turtle": ("text/turtle; charset=utf-8", ox.RdfFormat.TURTLE),
-    "n-triples": ("application/n-triples", ox.RdfFormat.N_TRIPLES),
-    "json-ld": ("application/ld+json", ox.RdfFormat.JSON_LD),
+    "turtle": ox.RdfFormat.TURTLE,
+    "n-triples": ox.RdfFormat.N_TRIPLES,
+    "json-ld": ox.RdfFormat.JSON_LD,
 }
 
 
@@ -156,12 +155,13 @@ class Worker:
     def __init__(self):
         self.store = ox.Store()
         self.key = None
+        self.prefixes: dict[str, str] = {}  # for Turtle answers: the dataset's own
 
-    def load(self, path: str, graph: str, key) -> dict:
+    def load(self, path: str, graph: str, key, prefixes: dict[str, str]) -> dict:
         store = ox.Store()
         for target in (ox.DefaultGraph(), ox.NamedNode(graph)):
             store.bulk_load(path=path, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
-        self.store, self.key = store, key
+        self.store, self.key, self.prefixes = store, key, prefixes
         return {"ok": True, "key": key}
 
     def query(self, request: dict) -> tuple[dict, bytes]:
@@ -188,28 +188,16 @@ class Worker:
         if name is None:
             return refused(406, "graph"), b""
         triples, truncated = cut(results, limit)
-        content_type, rdf_format = GRAPHS[name]
-        body = ox.serialize(triples, format=rdf_format, prefixes=PREFIXES)
-        return {"ok": True, "content_type": content_type, "truncated": truncated}, body
+        body = ox.serialize(triples, format=GRAPHS[name], prefixes=self.prefixes)
+        return {"ok": True, "format": name, "truncated": truncated}, body
 
     @staticmethod
     def solutions(request: dict, body, truncated: bool = False) -> tuple[dict, bytes]:
         name = request.get("solutions")
         if name is None:
             return refused(406, "solutions"), b""
-        header = {"ok": True, "content_type": SOLUTIONS[name], "truncated": truncated}
+        header = {"ok": True, "format": name, "truncated": truncated}
         return header, body(name)
-
-
-# Prefixes for Turtle answers: the ones every graph of the dataset binds.
-PREFIXES = {
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "cito": "http://purl.org/spar/cito/",
-    "dcterms": "http://purl.org/dc/terms/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
 
 
 def cut(items, limit: int) -> tuple[list, bool]:
@@ -242,7 +230,21 @@ def read_exactly(stream, size: int) -> bytes | None:
     return data if data is not None and len(data) == size else None
 
 
+def watch_parent() -> None:
+    """Stop when the server is gone, even in the middle of a long query (pyoxigraph lets
+    other threads run while it evaluates one)."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
+
+
 def main() -> None:
+    watch_parent()
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     worker = Worker()
     while True:
@@ -255,7 +257,10 @@ def main() -> None:
         try:
             if "load" in request:
                 load = request["load"]
-                header, body = worker.load(load["path"], load["graph"], load["key"]), b""
+                header, body = (
+                    worker.load(load["path"], load["graph"], load["key"], load["prefixes"]),
+                    b"",
+                )
             else:
                 header, body = worker.query(request)
         except Exception as error:  # noqa: BLE001 - answered, and the worker keeps serving

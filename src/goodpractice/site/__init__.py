@@ -37,7 +37,6 @@ __all__ = ["Page", "Site", "SiteError", "SiteReport", "build_site", "docs_folder
            "render_site", "script_json"]  # fmt: skip
 
 
-
 @dataclass
 class SiteReport:
     pages: int  # every page written: the generated ones and the hand-written ones of docs/
@@ -88,6 +87,7 @@ def build_site(
     from . import mkdocs_adapter
     from .config import lay_out, site_config
     from .navigation import navigation, prose_examples
+    from .pages.changes import edition_line
 
     started = time.perf_counter()
     config = site_config(publication, config_file)
@@ -109,8 +109,11 @@ def build_site(
         clashes = sorted(page.source for page in site.pages if (docs / page.source).exists())
         if clashes:
             raise SiteError(f"docs/ has a page where a generated page goes: {', '.join(clashes)}")
+        # the prose pages' "cite this" line (the generated pages have theirs): the edition
+        extra = {**(config.config.get("extra") or {}), "gp_cite": edition_line(site)}
+        settings = {**config.config, "extra": extra}
         mkdocs_adapter.build(
-            config.config, work, out, docs, [*navigation(site), *config.nav], site.pages,
+            settings, work, out, docs, [*navigation(site), *config.nav], site.pages,
             prose_examples(site), source_date_epoch(site.read), overrides,
         )  # fmt: skip
         finish(out, site)

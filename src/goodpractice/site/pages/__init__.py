@@ -11,7 +11,14 @@ from dataclasses import dataclass, field
 from rdflib import URIRef
 
 from ...graph.read import ReadModel
-from ...vocab import PROFILES, RESOURCE_FORMATS, profile_token_links
+from ...vocab import (
+    FORMAT,
+    FORMATS,
+    PROFILES,
+    RESOURCE_FORMATS,
+    profile_alternate_links,
+    profile_token_links,
+)
 from ..links import Urls, rel
 from ..render import Templates
 
@@ -146,8 +153,18 @@ class Site:
     def render(self) -> None:
         """Every page: one per resource, then the home page, the indexes, the views of each
         memorandum, the data model, the queries; and the server configurations."""
-        from . import catalogue, changes, dataset, home, indexes, memorandum, model, queries, text
-        from . import views
+        from . import (
+            catalogue,
+            changes,
+            dataset,
+            home,
+            indexes,
+            memorandum,
+            model,
+            queries,
+            text,
+            views,
+        )
 
         self.check_paths()
         kinds = {
@@ -189,10 +206,41 @@ class Site:
         path = base_path(self.base)
         for name, template in ((".htaccess", "htaccess"), ("nginx.conf", "nginx.conf"),
                                ("nginx-location.conf", "nginx-location.conf")):  # fmt: skip
-            context = {"base_path": path, "base_alias": path.rstrip("/") or "/",
-                       "profiles": PROFILES, "profile_tokens": ", ".join(profile_token_links())}  # fmt: skip
+            context = {"base_path": path, "base_alias": path.rstrip("/") or "/", **FORMAT_FACTS,
+                       "profiles": PROFILES, "profile_tokens": ", ".join(profile_token_links()),
+                       "profile_alternates": ", ".join(profile_alternate_links()),
+                       "multi_profile": self.multi_profile()}  # fmt: skip
             text = self.templates.text(f"server/{template}", context)
             self.files[name] = text.encode("utf-8")
+
+    def multi_profile(self) -> list[str]:
+        """The paths of the resources that also have a document in another profile (VocPub)."""
+        suffixes = tuple(f"{p.suffix}.ttl" for p in PROFILES if p.suffix)
+        return sorted(
+            name.removesuffix(suffix)
+            for name in self.exports
+            for suffix in suffixes
+            if name.endswith(suffix)
+        )
+
+
+def server_formats() -> dict:
+    """What the server configurations say of file formats, from the one table (vocab.FORMATS)."""
+    site = [f for f in FORMATS if f.site]
+    types: dict[str, list[str]] = {}
+    for f in site:
+        types.setdefault(f.media_type, []).append(f.extension)
+    return {
+        "html": FORMAT["html"].media_type,
+        "plain": FORMAT["txt"].media_type,
+        "resource_formats": RESOURCE_FORMATS,
+        "data_formats": [f for f in site if f.data],
+        "site_types": list(types.items()),
+        "text_types": list(dict.fromkeys(f.media_type for f in site if f.text)),
+    }
+
+
+FORMAT_FACTS = server_formats()
 
 
 def base_path(base: str) -> str:

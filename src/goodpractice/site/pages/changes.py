@@ -4,6 +4,7 @@ page, and the "cite this" line of every page."""
 
 from __future__ import annotations
 
+import re
 import weakref
 
 from rdflib import Literal, URIRef
@@ -41,6 +42,7 @@ PROPERTY_WORDS = {
     CITO.hasCitedEntity: "the cited resource",
     CITO.hasCitingEntity: "the citing text",
 }
+LITERAL = re.compile(r'"(?P<text>.*)"(?:@[A-Za-z0-9-]+|\^\^<(?P<datatype>[^>]+)>)?', re.DOTALL)
 KIND_WORDS = {"added": "added", "deprecated": "deprecated", "removed": "removed"}
 _INDEX: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
@@ -100,24 +102,55 @@ def lifecycle(site, node, here: str) -> dict:
     }  # fmt: skip
 
 
-def cite(site, title: str, iri, path: str) -> str:
-    """The "cite this" line: the resource (or page), the edition and its release."""
+def edition_line(site) -> str:
+    """The edition and its release, as cited: 'GCTF Good Practices as Linked Data, release
+    0.1.0 (2026-11-24)'."""
     read = site.read
     dataset = read.dataset
     edition = read.text(dataset, DCTERMS.title) or "this edition"
-    version = read.version
-    date = read.text(dataset, DCTERMS.modified)
-    address = str(iri) if iri is not None else site.base + (f"{path}/" if path else "")
+    version, date = read.version, read.text(dataset, DCTERMS.modified)
     release = f", release {version}" + (f" ({date})" if date else "") if version else ""
-    return f"{title}. In: {edition}{release}. {address}"
+    return edition + release
+
+
+def cite(site, title: str, iri, path: str) -> str:
+    """The "cite this" line: the resource (or page), the edition and its release."""
+    address = str(iri) if iri is not None else site.base + (f"{path}/" if path else "")
+    return f"{title}. In: {edition_line(site)}. {address}"
+
+
+def resource_link(site, here: str, node):
+    """A link to a changed resource; a part of a document (a citation) named by both."""
+    document, _, fragment = str(node).partition("#")
+    if not fragment:
+        return site.urls.full(here, node)
+    label = f"{site.read.label(URIRef(document))}, {fragment.replace('-', ' ')}"
+    return site.urls.link(here, node, label)
 
 
 def value_item(site, here: str, value):
-    if isinstance(value, URIRef):
-        if str(value).startswith(site.base):
-            return site.urls.link(here, value)
-        return [Code(site.read.graph.namespace_manager.normalizeUri(value))]
-    return str(value)
+    """A value of a property change (an N-Triples term) as a reader sees it: a link, a
+    prefixed name, or the text (its datatype, if any, after it)."""
+    term = str(value)
+    if term.startswith("<") and term.endswith(">"):
+        iri = URIRef(term[1:-1])
+        if str(iri).startswith(site.base):
+            return site.urls.link(here, iri)
+        return [Code(site.read.graph.namespace_manager.normalizeUri(iri))]
+    match = LITERAL.fullmatch(term)
+    if match is None:
+        return term
+    text = match["text"].encode("latin-1", "backslashreplace").decode("unicode_escape")
+    text = text if "\\u" not in match["text"] else text
+    datatype = match["datatype"]
+    if datatype:
+        return [
+            text,
+            " (",
+            Code(site.read.graph.namespace_manager.normalizeUri(URIRef(datatype))),
+            ")",
+        ]
+    return text
 
 
 def changes(site, node) -> None:
@@ -128,7 +161,7 @@ def changes(site, node) -> None:
 
     def links(prop, slug, heading):
         nodes = sorted(g.objects(node, prop), key=lambda n: read.order_key(n))
-        items = [lambda where, n=n: urls.full(where, n) for n in nodes]
+        items = [lambda where, n=n: resource_link(site, where, n) for n in nodes]
         if not items:
             return None
         return common.long_list(site, node, here, slug, heading, items)
@@ -143,13 +176,13 @@ def changes(site, node) -> None:
             rows.append({"property": words(site, prop), "iri": Code(g.namespace_manager.normalizeUri(prop)),
                          "old": [value_item(site, where, v) for v in old],
                          "new": [value_item(site, where, v) for v in new]})  # fmt: skip
-        return {"resource": urls.full(where, resource), "rows": rows}
+        return {"resource": resource_link(site, where, resource), "rows": rows}
 
     changed = sorted(g.objects(node, GP.resourceChange), key=lambda c: read.ordinal(c) or 0)
     contract = [
         {"part": read.text(c, GP.contractPart), "term": read.text(c, GP.contractTerm),
          "kind": read.text(c, GP.changeKind),
-         "breaking": (c, GP.breaking, Literal(True)) in g}
+         "breaking": (c, RDF.type, GP.BreakingChange) in g}
         for c in sorted(g.objects(node, GP.contractChange), key=lambda c: read.ordinal(c) or 0)
     ]  # fmt: skip
     release, previous = read.value(node, GP.toRelease), read.value(node, GP.fromRelease)
@@ -178,4 +211,3 @@ def changes(site, node) -> None:
             GP.addedResource, GP.deprecatedResource, GP.removedResource))),
     }  # fmt: skip
     site.resource_page(node, "pages/changes.html", context)
-

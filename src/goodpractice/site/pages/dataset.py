@@ -6,8 +6,8 @@ from __future__ import annotations
 from rdflib.namespace import DCAT, DCTERMS, OWL
 
 from ... import export
-from ...iris import SCHEMA_FILE
-from ...vocab import DCAT3, FORMAT, MEDIA_TYPES, RESOURCE_FORMATS
+from ...iris import SCHEMA_FILE, versioned_file
+from ...vocab import DCAT3, FORMAT, GP, MEDIA_TYPES, RESOURCE_FORMATS
 from ..links import Code, Link, joined, rel
 from . import common
 
@@ -27,9 +27,12 @@ DESCRIPTIONS = {
 def description_of(name: str) -> str:
     if name in DESCRIPTIONS:
         return DESCRIPTIONS[name]
-    if name.startswith("context/") and name.endswith(".jsonld"):
-        version = name.removeprefix("context/").removesuffix(".jsonld")
-        return f"The JSON-LD @context of release {version}, unchanging"
+    versioned = versioned_file(name)
+    if versioned and versioned[0] == "data":  # an earlier release's data
+        _kind, version, ext = versioned
+        return f"The data of release {version}, as it was released ({ext})"
+    if versioned:
+        return f"The JSON-LD @context of release {versioned[1]}, unchanging"
     ext = name.rsplit(".", 1)[-1]
     return f"{FORMAT[ext].name if ext in FORMAT else ext.upper()} export"
 
@@ -156,6 +159,7 @@ def release(site, node) -> None:
     dataset = read.dataset
     version = read.text(node, DCAT3.version) or read.text(node, OWL.versionInfo) or local_name(node)
     conforms = sorted(g.objects(node, DCTERMS.conformsTo), key=str)
+    previous, changes = read.value(node, DCAT3.previousVersion), read.value(node, GP.changeSet)
     context = {
         "title": f"Release {version}",
         "version": version,
@@ -166,6 +170,8 @@ def release(site, node) -> None:
             [
                 ("Version", version),
                 ("Issued", read.text(node, DCTERMS.issued) or ""),
+                ("Previous release", urls.link(here, previous) if previous else ""),
+                ("What changed", urls.link(here, changes, "its change set") if changes else ""),
                 ("Conforms to", joined(urls.link(here, o) for o in conforms)),
             ]
         ),

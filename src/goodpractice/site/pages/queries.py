@@ -6,6 +6,7 @@ link that runs it live on the SPARQL endpoint of ``goodpractice serve``."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from urllib.parse import quote
 
 import pyoxigraph
@@ -22,12 +23,16 @@ ENDPOINT = "sparql"  # where goodpractice serve answers SPARQL, beside the site'
 _PREFIX = re.compile(r"^PREFIX\s+([A-Za-z][\w-]*)?:\s*<([^>]*)>", re.MULTILINE)
 
 
-def answered(data: bytes, base: str, graph: str) -> list[tuple]:
+def answered(data: bytes | Path, base: str, graph: str) -> list[tuple]:
     """Each competency question as the page shows it: (query, its text with ``FROM <graph>``,
-    its variables, its rows), answered by pyoxigraph over ``data`` (N-Triples) loaded into the
-    named graph ``graph``, as a store that ``goodpractice publish`` loaded holds it."""
+    its variables, its rows), answered by pyoxigraph over ``data`` (N-Triples, or the file that
+    holds them) loaded into the named graph ``graph``, as ``goodpractice publish`` loads a
+    store."""
     store = pyoxigraph.Store()
-    store.bulk_load(data, pyoxigraph.RdfFormat.N_TRIPLES, to_graph=pyoxigraph.NamedNode(graph))
+    source = {"path": str(data)} if isinstance(data, Path) else {"input": data}
+    store.bulk_load(
+        **source, format=pyoxigraph.RdfFormat.N_TRIPLES, to_graph=pyoxigraph.NamedNode(graph)
+    )
     results = []
     for q in competency.queries():
         # shown and run without its opening comments: the page gives the title and comment
@@ -43,8 +48,10 @@ def queries(site) -> None:
     here = PATH
     release = read.value(read.dataset, DCAT3.hasCurrentVersion)
     graph = str(release) if release is not None else str(read.dataset)
+    # the file on disk where the exports are (read by pyoxigraph, not held in memory twice)
+    path_of = getattr(site.exports, "path", None)
     if DATASET_FILE in site.exports:
-        data = site.exports[DATASET_FILE]
+        data = Path(path_of(DATASET_FILE)) if path_of else site.exports[DATASET_FILE]
     else:
         data = read.graph.serialize(format="nt", encoding="utf-8")
     items = []
