@@ -23,7 +23,7 @@ FILES = (
     "content/catalogue/documents.yaml",
     "content/catalogue/organisations.yaml",
 )
-FIELDS_PER_FILE = 6  # the first fields of each file, by name
+FIELDS_PER_FILE = 4  # the first fields of each file, by name
 FIELD = re.compile(r"^(\s*(?:- )?)([a-z_]+):( *)(.*)$")
 
 Change = Callable[[bytes], "bytes | None"]
