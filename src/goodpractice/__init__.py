@@ -1,6 +1,8 @@
 """GCTF good-practice memoranda published as linked data.
 
-The pipeline, one module a stage: ``content`` (the files maintainers edit) → ``graph`` (the one
-RDF model) → ``validate`` (SHACL shapes and fidelity to the source) → ``export`` (every data
-file) and ``site`` (the reader's edition); ``build`` runs them, ``cli`` is the command line.
+The stages, one way down (ARCHITECTURE.md has the map): ``content`` (the files maintainers
+edit) → ``graph`` (the one RDF model, and ``graph.read``, the one read API) → ``check`` (SHACL
+shapes and fidelity to the source) and ``export`` (every data file) → ``site`` (the reader's
+edition) → ``pipeline`` (the build) → ``cli`` and ``serve``. ``vocab`` and ``iris`` state the
+facts they share.
 """
