@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -66,3 +71,41 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def running_serve(root: Path, *options: str, ready: Callable[[str], bool]) -> Iterator[tuple]:
+    """`goodpractice serve` on a copy of content/ in ``root``, as a process on a free port, once
+    ``ready(url)`` says it answers; yields (url, log). Stopped on the way out."""
+    shutil.copytree(CONTENT, root / "content")
+    port = free_port()
+    log = open(root / "serve.log", "w+", encoding="utf-8")  # noqa: SIM115 (closed below)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "goodpractice", "serve", "--content", str(root / "content"),
+         "--out", str(root / "build"), "--site-dir", str(root / "site"), "--port", str(port),
+         "--interval", "0.2", *options],
+        stdout=log, stderr=subprocess.STDOUT, cwd=root,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    try:
+        while True:
+            if process.poll() is not None:
+                log.seek(0)
+                pytest.fail(f"goodpractice serve stopped:\n{log.read()}")
+            try:
+                if ready(url):
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("goodpractice serve did not answer within 120 s")
+            time.sleep(0.3)
+        yield url, log
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()

@@ -61,10 +61,16 @@ def missing(program: Program) -> bool:
     return program.package in pretended or not os.access(program.path, os.X_OK)
 
 
+def unavailable(hint: str) -> None:
+    """Something a test needs is not on this machine: skip the test, saying what to install;
+    under CI, fail it with the same words, so CI never passes by skipping."""
+    if in_ci():
+        pytest.fail(f"{hint} (required under CI=true)", pytrace=False)
+    pytest.skip(hint)
+
+
 def need(program: Program) -> Path:
     """The program's path; if it is missing, skip the calling test (fail it under CI)."""
     if missing(program):
-        if in_ci():
-            pytest.fail(f"{program.hint()} (required under CI=true)", pytrace=False)
-        pytest.skip(program.hint())
+        unavailable(program.hint())
     return program.path

@@ -28,6 +28,7 @@ from goodpractice.serve.negotiation import (
 from goodpractice.vocab import EDITION_PROFILE, PROFILES, SCHEMA, VOCPUB_PROFILE
 
 from .conftest import BASE, CONTENT
+from .needs import unavailable
 
 ROOT = Path(__file__).resolve().parents[1]
 EXTERNAL = ROOT.parent / "shared" / "external"
@@ -39,7 +40,7 @@ VOCPUB = VOCPUB_PROFILE.iri
 def external(path: str) -> Graph:
     file = EXTERNAL / path
     if not file.is_file():
-        pytest.skip(f"{file} is not here: the profiles' shapes are kept in ../shared/external/")
+        unavailable(f"needs {file}: the profiles' shapes are kept in ../shared/external/")
     return Graph().parse(file)
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -21,7 +20,7 @@ from rdflib import Graph, URIRef
 from goodpractice.export import load_context
 from goodpractice.serve import negotiate
 
-from .conftest import CONTENT, MEMO, free_port
+from .conftest import MEMO, running_serve
 
 GP10 = "/rabat-washington/gp10"
 TURTLE_ACCEPT = "text/turtle"
@@ -48,36 +47,13 @@ def get(url: str, accept: str | None = None, follow: bool = True):
 def served(tmp_path_factory):
     """`goodpractice serve` on a copy of content/, as a process, on a free port."""
     root = tmp_path_factory.mktemp("serve")
-    shutil.copytree(CONTENT, root / "content")
-    port = free_port()
-    log = open(root / "serve.log", "w+", encoding="utf-8")  # noqa: SIM115 (closed below)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "goodpractice", "serve", "--content", str(root / "content"),
-         "--out", str(root / "build"), "--site-dir", str(root / "site"), "--port", str(port),
-         "--interval", "0.2"],
-        stdout=log, stderr=subprocess.STDOUT, cwd=root,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while True:
-        if process.poll() is not None:
-            log.seek(0)
-            pytest.fail(f"goodpractice serve stopped:\n{log.read()}")
-        try:
-            urllib.request.urlopen(url + "/", timeout=2).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline:
-                process.kill()
-                pytest.fail("goodpractice serve did not answer within 120 s")
-            time.sleep(0.3)
-    yield url, root, log
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
+
+    def answers(url: str) -> bool:
+        urllib.request.urlopen(url + "/", timeout=2).close()
+        return True
+
+    with running_serve(root, ready=answers) as (url, log):
+        yield url, root, log
 
 
 def test_html_redirects_to_the_page(served):

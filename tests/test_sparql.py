@@ -8,9 +8,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -28,7 +25,7 @@ from goodpractice.queries import queries, query
 from goodpractice.serve import make_server
 from goodpractice.serve.sparql import TRUNCATED_HEADER, Options
 
-from .conftest import CONTENT, free_port
+from .conftest import running_serve
 
 RELEASE = "https://w3id.org/gctf-good-practices/dataset/0.1.0"
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -377,35 +374,13 @@ def test_sixteen_concurrent_clients_get_every_answer_right(endpoint, reference):
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     root = tmp_path_factory.mktemp("sparql-serve")
-    shutil.copytree(CONTENT, root / "content")
-    port = free_port()
-    log = open(root / "serve.log", "w+", encoding="utf-8")  # noqa: SIM115 (closed below)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "goodpractice", "serve", "--content", str(root / "content"),
-         "--out", str(root / "build"), "--site-dir", str(root / "site"), "--port", str(port),
-         "--interval", "0.2", "--query-timeout", "1", "--row-limit", "5"],
-        stdout=log, stderr=subprocess.STDOUT, cwd=root,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}/sparql"
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            if request(url, "text/turtle", timeout=2)[0] == 200:
-                break
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            log.seek(0)
-            pytest.fail(f"goodpractice serve did not start:\n{log.read()}")
-        time.sleep(0.3)
-    yield url, root
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
+
+    def answers(url: str) -> bool:
+        return request(url + "/sparql", "text/turtle", timeout=2)[0] == 200
+
+    options = ("--query-timeout", "1", "--row-limit", "5")
+    with running_serve(root, *options, ready=answers) as (url, _log):
+        yield url + "/sparql", root
 
 
 def test_serve_options_bound_the_queries(served):
