@@ -17,6 +17,14 @@ The synthetic corpora come from tests/synthetic.py: memoranda of 20 practices ea
 `goodpractice import` of one synthetic memorandum's text (20 practices).
 Then what release records cost (bench/releases.py): the build with ten records of the real
 memorandum, and comparing with a record of 1,000 practices.
+
+Two comparisons run on their own (issue 15), each printing seconds and ratios:
+    python bench/baseline.py   # build and validate side by side with a baseline commit (526b9c6
+                               # by default, in a temporary git worktree): new / baseline, and
+                               # the growth from 1,000 to 10,000 practices
+    python bench/pylode.py     # seconds per concept against pyLODE 3.6.0 (a Python 3.12
+                               # environment it sets up), with rdflib's Graph.__add__ memoised
+                               # (bench/pylode_memo.py), and as released at 100 practices
 """
 
 from __future__ import annotations
@@ -209,33 +217,53 @@ def largest_file(folder: Path, suffix: str) -> str:
     return str(max(files, key=lambda p: (p.stat().st_size, str(p))).relative_to(folder))
 
 
-def run_command(command: list[str], workdir: Path) -> dict:
-    """Run ``goodpractice COMMAND`` in a fresh process: wall time (start-up and imports
-    included) and peak memory. The command may fork (validation runs beside the export), so
-    memory is the peak of the whole process tree's proportional set size (PSS: a page shared
-    by two processes counts half in each), sampled every 50 ms; ``peak_rss`` is the largest
-    single process's high-water mark, as the kernel reports it."""
+def run_command(command: list[str], workdir: Path, python: str = sys.executable) -> dict:
+    """Run ``goodpractice COMMAND`` in a fresh process of ``python`` (bench/baseline.py passes
+    the baseline's environment): see ``run_process``."""
+    return run_process([python, "-m", "goodpractice", *command], workdir)
+
+
+def run_process(argv: list[str], workdir: Path, timeout: float | None = None) -> dict:
+    """Run ``argv`` in a fresh process: wall time (start-up and imports included) and peak
+    memory. The command may fork (validation runs beside the export), so memory is the peak of
+    the whole process tree's proportional set size (PSS: a page shared by two processes counts
+    half in each), sampled every 50 ms; ``peak_rss`` is the largest single process's
+    high-water mark, as the kernel reports it. With ``timeout``, a process still running after
+    that many seconds is killed (with its children) and reported as ``timed_out``."""
     settle()
-    with tempfile.TemporaryFile() as errors:
+    with tempfile.TemporaryFile() as errors, tempfile.TemporaryFile() as output:
         start = time.perf_counter()
         process = subprocess.Popen(
-            [sys.executable, "-m", "goodpractice", *command],
-            cwd=workdir,
-            stdout=subprocess.DEVNULL,
-            stderr=errors,
+            argv, cwd=workdir, stdout=output, stderr=errors, start_new_session=True
         )
         peak_tree = 0
-        while True:
-            waited, status, usage = os.wait4(process.pid, os.WNOHANG)
-            if waited:
-                break
-            peak_tree = max(peak_tree, tree_pss(process.pid))
-            time.sleep(0.05)
+        try:
+            while True:
+                waited, status, usage = os.wait4(process.pid, os.WNOHANG)
+                if waited:
+                    break
+                peak_tree = max(peak_tree, tree_pss(process.pid))
+                if timeout is not None and time.perf_counter() - start > timeout:
+                    os.killpg(process.pid, signal.SIGKILL)
+                    process.wait()
+                    return {"timed_out": timeout, "peak_tree": peak_tree}
+                time.sleep(0.05)
+        except BaseException:  # interrupted: the command (a session of its own) stops too
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            raise
         seconds = time.perf_counter() - start
         if os.waitstatus_to_exitcode(status) != 0:
             errors.seek(0)
-            return {"failed": " ".join(command), "stderr": errors.read().decode()[-2000:]}
-    return {"seconds": seconds, "peak_rss": usage.ru_maxrss * 1024, "peak_tree": peak_tree}
+            return {"failed": " ".join(argv[2:]), "stderr": errors.read().decode()[-2000:]}
+        output.seek(0)
+        last = output.read().decode(errors="replace").strip().splitlines()[-1:]
+    return {
+        "seconds": seconds,
+        "peak_rss": usage.ru_maxrss * 1024,
+        "peak_tree": peak_tree,
+        "last_line": last[0] if last else "",
+    }
 
 
 def import_figure() -> str:
@@ -302,7 +330,9 @@ def whole_build(content_dir: Path, workdir: Path) -> dict:
     )
 
 
-def serve_latency(content_dir: Path, workdir: Path, timeout: float = 60) -> dict:
+def serve_latency(
+    content_dir: Path, workdir: Path, timeout: float = 60, python: str = sys.executable
+) -> dict:
     """Seconds from saving an edited practice to ``goodpractice serve`` answering with the new
     text: the watcher's polling, the rebuild and the request, as a maintainer sees it."""
     import re
@@ -313,7 +343,7 @@ def serve_latency(content_dir: Path, workdir: Path, timeout: float = 60) -> dict
     practice = sorted((content / "memoranda").glob("*/practices/*.md"))[0]
     process = subprocess.Popen(
         [
-            sys.executable,
+            python,
             "-m",
             "goodpractice",
             "serve",

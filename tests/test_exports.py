@@ -199,7 +199,9 @@ def test_the_context_is_also_published_at_the_path_of_its_release(out):
     assert (out / "context.jsonld").read_bytes() == (
         out / "context" / f"{version}.jsonld"
     ).read_bytes()
-    release = json.loads((out / "dataset" / f"{version}.jsonld").read_text())
+    # the release's document is flat, as the description is: the release and what it links to
+    document = json.loads((out / "dataset" / f"{version}.jsonld").read_text())
+    release = next(n for n in document["@graph"] if n["id"] == f"{BASE}dataset/{version}")
     assert release["conformsTo"] == [f"{BASE}context/{version}.jsonld"]
     assert release["isVersionOf"] == BASE + "dataset"
 

@@ -182,6 +182,25 @@ def test_each_earlier_release_s_data_is_listed_with_its_size_and_checksum(fixtur
     assert (term, RDF.type, None) in old and (term, DCTERMS.isReplacedBy, None) not in old
 
 
+@pytest.mark.parametrize("shapes", ["dcat-ap/shapes.ttl", "dcat-ap/range.ttl"])
+def test_every_dataset_description_of_the_releases_conforms_to_dcat_ap(fixture, shapes):
+    from .test_profiles import external, violations
+
+    build = fixture["build"]
+    shapes_graph = external(shapes)
+    # the description, and the current release's own document (0.1.0's files are its data)
+    files = ["dataset-description.ttl", "dataset-description.embedded.jsonld",
+             "dataset/0.2.0.ttl", "dataset/0.2.0.embedded.jsonld"]  # fmt: skip
+    for name in files:
+        data = Graph().parse(build / name, format="json-ld" if "json" in name else "turtle")
+        assert violations(data, shapes_graph) == [], name
+    old = Graph().parse(build / "dataset/0.1.0.ttl")
+    assert (None, RDF.type, DCAT.Dataset) not in old
+    # 0.2.0's own document states what DCAT-AP expects of what it links to
+    own = Graph().parse(build / "dataset/0.2.0.ttl")
+    assert (URIRef(iri("context/0.2.0.jsonld")), RDF.type, DCTERMS.Standard) in own
+
+
 def test_pages_mark_deprecation_link_their_changes_and_say_how_to_cite(fixture):
     site = fixture["site"]
     term = (site / "rabat-washington/glossary/legal-options/index.html").read_text()
@@ -342,6 +361,36 @@ def test_removing_a_context_key_needs_a_major_release(fixture, tmp_path):
     assert changes.contract == [ContractChange("context", "retiredKey", "removed")]
     assert changes.contract[0].breaking
     assert not (changes.added or changes.removed or changes.deprecated or changes.changed)
+
+
+def test_redefining_inside_a_schema_definition_needs_a_major_release(fixture, tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(fixture["content"], content)
+    # the last release's schema, as if the current one had changed a property's type, added a
+    # required key and reworded a description (the last alone breaks nothing)
+    for version in ("0.1.0", "0.2.0"):
+        recorded = content / f"releases/{version}/jsonld.schema.json"
+        schema = json.loads(recorded.read_text())
+        schema["$defs"]["count"]["type"] = "string"
+        schema["$defs"]["node"]["required"] = ["id"]
+        schema["$defs"]["plain"]["description"] = "Worded otherwise"
+        recorded.write_text(json.dumps(schema, indent=2))
+    code, _out, err = release(content, "0.3.0")
+    assert (code, err) == (
+        1,
+        ["goodpractice: 0.3.0 removes or redefines what consumers' code relies on (schema "
+         "$defs/count (redefined), schema $defs/node (redefined)): only a release that raises "
+         "MAJOR over 0.2.0 may do that"],
+    )  # fmt: skip
+    assert not (content / "releases/0.3.0").exists()
+    assert release(content, "1.0.0")[0] == 0
+    changes = load_model(content).history.change_sets[-1]
+    assert changes.contract == [
+        ContractChange("schema", "$defs/count", "redefined"),
+        ContractChange("schema", "$defs/node", "redefined"),
+        ContractChange("schema", "$defs/plain", "reworded"),
+    ]
+    assert [c.breaking for c in changes.contract] == [True, True, False]
 
 
 def test_a_replacement_without_deprecated_true_is_refused_with_its_line(fixture, tmp_path):

@@ -13,8 +13,10 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
 # Written into every folder the build replaces: it lets the next build recognise the folder
@@ -136,6 +138,18 @@ def write_file(target: Path, data: bytes) -> None:
     target.write_bytes(data)
 
 
+def safe_relative(relative: str, out_dir: Path) -> str:
+    """A file's name under an output folder, normalised; refused if it would leave the folder.
+    Judged by the name alone: a staging folder is new and holds no links of ours, so a name
+    that stays inside it lexically stays inside it."""
+    normal = PurePath(os.path.normpath(relative))
+    if normal.is_absolute() or normal.drive or normal.parts[:1] == ("..",):
+        raise ValueError(f"refusing to write {relative!r} outside {out_dir}")
+    if normal.parts in ((), (".",)):
+        raise ValueError(f"{relative!r} is not the name of a file")
+    return normal.as_posix()
+
+
 def stage_tree(
     out_dir: Path, files: Mapping[str, bytes] | Iterable[tuple[str, bytes]]
 ) -> StagedFiles:
@@ -148,15 +162,8 @@ def stage_tree(
     made: set[Path] = {staging}
     try:
         for relative, data in pairs:
-            # Judged by the name alone: the folder is new and holds no links, so a name that
-            # stays inside it lexically stays inside it.
-            normal = PurePath(os.path.normpath(relative))
-            if normal.is_absolute() or normal.drive or normal.parts[:1] == ("..",):
-                raise ValueError(f"refusing to write {relative!r} outside {out_dir}")
-            if normal.parts in ((), (".",)):
-                raise ValueError(f"{relative!r} is not the name of a file")
-            relative = normal.as_posix()
-            target = staging / normal
+            relative = safe_relative(relative, out_dir)
+            target = staging / relative
             if relative in sizes or relative == LOCK:
                 raise ValueError(f"two exports would be written to {relative!r}")
             if target.parent not in made:
@@ -198,9 +205,14 @@ class Swap:
         else:
             os.replace(new, self.target)
 
-    def commit(self) -> None:
+    def commit(self, background: bool = False) -> None:
+        """Delete the old folder; ``background``: in a thread, so that a server shows the new
+        one at once (if the process ends first, the next build removes what is left)."""
         if self.old is not None:
-            shutil.rmtree(self.old, ignore_errors=True)
+            if background:
+                threading.Thread(target=shutil.rmtree, args=(self.old, True), daemon=True).start()
+            else:
+                shutil.rmtree(self.old, ignore_errors=True)
             self.old = None
 
     def undo(self) -> None:
@@ -219,3 +231,89 @@ class Swap:
 def replace_dir(new: Path, target: Path) -> None:
     """Move ``new`` to ``target``, replacing what was there only once ``new`` is complete."""
     Swap(new, target).commit()
+
+
+# --------------------------------------------------------------------------------------------
+# Staging over the last output: a rebuild rewrites only what changed
+
+
+def link_tree(source: Path, target: Path) -> dict[str, int]:
+    """``source``'s folders made again under ``target``, its files hard-linked (copied where
+    links are not possible); the relative names of the files, with their sizes. (Strings, not
+    paths: this runs for every file of a site.)"""
+    sizes: dict[str, int] = {}
+    stack = [("", str(source), str(target))]
+    while stack:
+        relative, here, there = stack.pop()
+        with os.scandir(here) as entries:
+            for entry in entries:
+                name = f"{relative}{entry.name}"
+                if entry.is_dir(follow_symlinks=False):
+                    os.mkdir(os.path.join(there, entry.name))
+                    stack.append((f"{name}/", entry.path, os.path.join(there, entry.name)))
+                elif entry.name != LOCK:
+                    made = os.path.join(there, entry.name)
+                    try:
+                        os.link(entry.path, made)
+                    except OSError:  # another file system, or no hard links: a copy
+                        shutil.copyfile(entry.path, made)
+                    sizes[name] = entry.stat(follow_symlinks=False).st_size
+    return sizes
+
+
+@dataclass
+class Staged:
+    """A staged folder: its files, which of them were rewritten, and which removed."""
+
+    files: StagedFiles
+    rewritten: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+
+def stage_over(out_dir: Path, pairs: Iterable[tuple[str, bytes]], kept: set[str] | None) -> Staged:
+    """The new contents of ``out_dir`` in a staging folder beside it, starting from a copy of
+    ``out_dir`` made of hard links: each (path, bytes) is written only if the old file's bytes
+    differ; of the old files, those in ``kept`` (all, if None) stay and every other one not
+    made is removed."""
+    out_dir = Path(out_dir)
+    folder = new_staging_dir(out_dir)
+    sizes: dict[str, int] = {}
+    try:
+        old = link_tree(out_dir, folder) if out_dir.is_dir() else {}
+        staged = Staged(StagedFiles(folder, sizes))
+        for relative, data in pairs:
+            relative = safe_relative(relative, out_dir)
+            if relative in sizes or relative == LOCK:
+                raise ValueError(f"two exports would be written to {relative!r}")
+            target = folder / relative
+            sizes[relative] = len(data)
+            if old.get(relative) == len(data) and target.read_bytes() == data:
+                continue
+            target.unlink(missing_ok=True)  # a link to the last build's file: never write it
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_file(target, data)
+            staged.rewritten.append(relative)
+        for relative in sorted(old.keys() - sizes.keys()):
+            if kept is None or relative in kept or relative == MARKER:
+                sizes[relative] = old[relative]
+                continue
+            (folder / relative).unlink()
+            staged.removed.append(relative)
+        sizes.pop(MARKER, None)
+        prune_empty(folder, staged.removed)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return staged
+
+
+def prune_empty(root: Path, removed: list[str]) -> None:
+    """Remove the folders the removed files leave empty (a clean build has no empty folder)."""
+    for relative in removed:
+        folder = (root / relative).parent
+        while folder != root:
+            try:
+                folder.rmdir()
+            except OSError:  # not empty
+                break
+            folder = folder.parent

@@ -1,7 +1,10 @@
 """The speed-ups of SHACL validation, all behind one switch (``fast`` of ``run_shapes``):
 
 - ``IndexedGraph``: the data and shapes graphs answered from plain dictionaries, where rdflib's
-  memory store pays for named-graph bookkeeping on each of pySHACL's millions of reads;
+  memory store pays for named-graph bookkeeping on each of pySHACL's millions of reads (the
+  memory store's own dictionaries, where it holds the one graph: nothing to build);
+- ``filter_focus_nodes``: pySHACL validates only the focus nodes a filter keeps (``precheck``
+  leaves out those that certainly conform);
 - SPARQL constraints answered by pyoxigraph from a copy of the graph (rdflib where pyoxigraph
   would not hold the same terms, or cannot parse the query), their texts parsed once;
 - pySHACL's constraint-parameter lookup answered from a set.
@@ -21,6 +24,7 @@ import pyoxigraph
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.paths import Path as PropertyPath
 from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.stores.memory import Memory
 from rdflib.query import Result
 from rdflib.term import Variable
 
@@ -38,6 +42,33 @@ def constraint_lookup(fast: bool) -> None:
     pyshacl_shape.CONSTRAINT_PARAMS = (parameters, CONSTRAINT_PARAMETERS_MAP)
 
 
+_focus_filter = None  # (shape, its focus nodes) → the focus nodes pySHACL is to validate
+
+
+def filter_focus_nodes(focus_filter) -> None:
+    """Have pySHACL validate, of each top-level shape's focus nodes, only those that
+    ``focus_filter(shape, nodes)`` returns (None: all of them). The speed-up (``precheck``)
+    leaves out the nodes that certainly conform; ``check_focus`` also the nodes not asked for."""
+    from pyshacl.shape import Shape
+
+    global _focus_filter
+    if not getattr(Shape.focus_nodes, "filtered", False):
+        original = Shape.focus_nodes
+
+        def focus_nodes(self, data_graph, debug=False):
+            nodes = original(self, data_graph, debug=debug)
+            return nodes if _focus_filter is None else _focus_filter(self.node, nodes)
+
+        focus_nodes.filtered = True
+        Shape.focus_nodes = focus_nodes
+    _focus_filter = focus_filter
+
+
+def focus_filter_passed() -> int:
+    """How many focus nodes the focus filter, if it counts them, has left out so far."""
+    return getattr(getattr(_focus_filter, "__self__", None), "passed", 0)
+
+
 class IndexedGraph(Graph):
     """A view of the data (or shapes) graph for validation, with the same triples and the same
     answers, but faster to read. pySHACL reads the graph a triple pattern at a time, millions of
@@ -49,16 +80,50 @@ class IndexedGraph(Graph):
         super().__init__(store=data.store, identifier=data.identifier)
         self._spo: dict = {}
         self._pos: dict = {}
-        self._osp: dict = {}
+        self._osp_index: dict | None = None  # object → subject → predicates, made when asked
         self._store: pyoxigraph.Store | bool | None = None  # for SPARQL (False: not used)
-        for triple in data.triples((None, None, None)):
-            self._index(triple)
+        store = data.store
+        indexes = [getattr(store, f"_Memory__{name}", None) for name in ("spo", "pos", "osp")]
+        if type(store) is Memory and None not in indexes and len(store) == len(data):
+            # rdflib's memory store keeps these very indexes (a value of 1 where ours have
+            # None, and an emptied level may stay), and holds only this graph's triples
+            self._spo, self._pos, self._osp_index = indexes
+            self._shared = True  # an added triple is then in them already
+            return
+        self._shared = False
+        spo, pos = self._spo, self._pos
+        for s, p, o in data.triples((None, None, None)):
+            by_predicate = spo.get(s)
+            if by_predicate is None:
+                by_predicate = spo[s] = {}
+            objects = by_predicate.get(p)
+            if objects is None:
+                objects = by_predicate[p] = {}
+            objects[o] = None
+            by_object = pos.get(p)
+            if by_object is None:
+                by_object = pos[p] = {}
+            subjects = by_object.get(o)
+            if subjects is None:
+                subjects = by_object[o] = {}
+            subjects[s] = None
+
+    @property
+    def _osp(self) -> dict:
+        if self._osp_index is None:
+            self._osp_index = {}
+            for s, by_predicate in self._spo.items():
+                for p, objects in by_predicate.items():
+                    for o in objects:
+                        self._osp_index.setdefault(o, {}).setdefault(s, {})[p] = None
+        return self._osp_index
 
     def _index(self, triple) -> None:
         s, p, o = triple
         self._spo.setdefault(s, {}).setdefault(p, {})[o] = None
         self._pos.setdefault(p, {}).setdefault(o, {})[s] = None
-        self._osp.setdefault(o, {}).setdefault(s, {})[p] = None
+        if self._osp_index is not None:
+            self._osp_index.setdefault(o, {}).setdefault(s, {})[p] = None
 
     def triples(self, triple):
         s, p, o = triple
@@ -101,6 +166,37 @@ class IndexedGraph(Graph):
         else:
             yield from super().triples(triple)
 
+    def indexes(self) -> tuple[dict, dict]:
+        """The two indexes, read-only: subject → predicate → objects, and predicate → object
+        → subjects (each innermost level a dict whose keys are the terms)."""
+        return self._spo, self._pos
+
+    def values(self, subject, predicate):
+        """The objects of ``subject``'s ``predicate`` (a plain IRI), as stored."""
+        return self._spo.get(subject, {}).get(predicate, {}).keys()
+
+    def subjects_with(self, predicate, obj):
+        """The subjects that have ``obj`` as a value of ``predicate`` (a plain IRI)."""
+        return self._pos.get(predicate, {}).get(obj, {}).keys()
+
+    def bound_to(self, text: str, name: str, nodes) -> set | None:
+        """The values of the variable ``name`` in the solutions of the SELECT query ``text``,
+        run once with ``name`` bound to each of ``nodes`` in turn (a VALUES block at the start
+        of its WHERE clause, as ``query`` binds one), by pyoxigraph; None where it cannot be
+        answered so."""
+        bound = with_values_rows(text, name, nodes)
+        if bound is None or self._oxigraph_store() is None:
+            return None
+        try:
+            solutions = self._store.query(bound)
+        except SyntaxError:
+            return None
+        values = {solution[name] for solution in solutions}
+        if None in values:
+            return None
+        answered["pyoxigraph"] += 1
+        return {_rdflib_term(value) for value in values}
+
     def __contains__(self, triple) -> bool:
         s, p, o = triple
         if s is not None and type(p) is URIRef and o is not None:
@@ -109,7 +205,8 @@ class IndexedGraph(Graph):
 
     def add(self, triple):  # pySHACL adds a few SHACL system triples to the shapes graph
         super().add(triple)
-        self._index(triple)
+        if not self._shared:
+            self._index(triple)
         return self
 
     def remove(self, triple):
@@ -141,19 +238,37 @@ class IndexedGraph(Graph):
             query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs
         )
 
+    def prepare(self) -> None:
+        """Make the pyoxigraph copy now (before forking: the processes then share it)."""
+        self._oxigraph_store()
+
     def _oxigraph_store(self) -> pyoxigraph.Store | None:
         """A pyoxigraph copy of the graph, made at the first query; None (rdflib answers) if
         the copy would not hold the same terms: pyoxigraph stores literals in canonical form
         ("1.0" as "1", language tags in lower case), which could change what a query sees."""
         if self._store is None:
-            triples = list(super().triples((None, None, None)))
             self._store = False
-            if _canonical_literals(o for _s, _p, o in triples):
+            if _canonical_literals({o for by_object in self._pos.values() for o in by_object}):
                 self._store = pyoxigraph.Store()
-                self._store.bulk_extend(
-                    pyoxigraph.Quad(*(oxigraph_term(term) for term in triple)) for triple in triples
-                )
+                self._store.bulk_extend(self._quads())
         return self._store or None
+
+    def _quads(self):
+        """The graph's triples as pyoxigraph quads, each term converted once."""
+        terms: dict = {}
+
+        def term(node):
+            converted = terms.get(node)
+            if converted is None:
+                converted = terms[node] = oxigraph_term(node)
+            return converted
+
+        for s, by_predicate in self._spo.items():
+            subject = term(s)
+            for p, objects in by_predicate.items():
+                predicate = term(p)
+                for o in objects:
+                    yield pyoxigraph.Quad(subject, predicate, term(o))
 
     def _oxigraph_select(self, text: str) -> Result:
         """A SELECT query (pySHACL's SPARQL constraints) answered by pyoxigraph from a copy of
@@ -233,6 +348,31 @@ def _with_values(text: str, bindings: dict) -> str | None:
     names = " ".join(f"?{name}" for name in bindings)
     values = " ".join(str(oxigraph_term(value)) for value in bindings.values())
     block = f" VALUES ({names}) {{ ({values}) }} "
+    return text[: where.end()] + block + text[where.end() :]
+
+
+def with_values_rows(text: str, name: str, nodes) -> str | None:
+    """A SELECT query with the variable ``name`` bound to each of ``nodes`` (IRIs) by a VALUES
+    block at the start of its WHERE clause. Its solutions are the union of those of the query
+    bound to each node alone, and name the node, where the query projects the variable and
+    groups by it first if it groups at all, and has no LIMIT or OFFSET; None where it may not
+    (or it is not a plain SELECT … WHERE { … })."""
+    masked = _masked(text)
+    where = _SELECT_WHERE.match(masked, _PROLOGUE.match(masked).end())
+    if where is None or not all(isinstance(node, URIRef) for node in nodes):
+        return None
+    variable = rf"[?$]{name}\b"
+    if not re.search(variable, masked[: where.end()]) or re.search(
+        r"\b(LIMIT|OFFSET)\b", masked, re.I
+    ):
+        return None
+    grouped = re.search(
+        r"\b(GROUP|HAVING|COUNT|SUM|MIN|MAX|AVG|SAMPLE|GROUP_CONCAT)\b", masked, re.I
+    )
+    if grouped and not re.search(r"\bGROUP\s+BY\s+" + variable, masked, re.I):
+        return None
+    rows = " ".join(f"({oxigraph_term(node)})" for node in nodes)
+    block = f" VALUES (?{name}) {{ {rows} }} "
     return text[: where.end()] + block + text[where.end() :]
 
 

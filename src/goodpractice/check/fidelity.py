@@ -7,16 +7,21 @@ The only differences allowed are the declared normalisations:
   lower case);
 - footnotes are compared one by one by number, not where the page break put them.
 Markup (footnote markers, *italics*, <links>) is compared as printed, on the marked text.
+
+A retired practice or footnote (``owl:deprecated true``: removed or renumbered in a later
+release, kept so that its IRI keeps answering) is out of the document: its text is compared
+with the release record that last published it, not with the source text.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
 
-from rdflib import Graph, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, SKOS
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, SKOS
 
 from ..content import (
     MARKER,
@@ -106,6 +111,8 @@ def rebuild_document(
         notation = str(graph.value(section, SKOS.notation))
         paragraphs.append((headings["section"].format(notation=notation, title=title), section))
         for practice in _ordered(graph, graph.objects(section, SKOS.narrower)):
+            if _retired(graph, practice):
+                continue  # out of the document: checked against its release (check_retired)
             ordinal = graph.value(practice, GP.ordinal)  # missing: the heading differs
             number = int(ordinal) if ordinal is not None else "?"
             title = str(graph.value(practice, GP.markedTitle))
@@ -220,6 +227,7 @@ def check_fidelity(
         for fn in graph.subjects(DCTERMS.isPartOf, scheme)
         if (fn, RDF.type, GP.Footnote) in graph
         and graph.value(fn, GP.attachedTo) is not None
+        and not _retired(graph, fn)
         and graph.value(fn, GP.ordinal) is not None
         and _scheme_of(graph, fn) == scheme
     }
@@ -239,6 +247,76 @@ def check_fidelity(
     return problems
 
 
+def _retired(graph: Graph, node: URIRef) -> bool:
+    return (node, OWL.deprecated, Literal(True)) in graph
+
+
+# What a retired text keeps as its release published it: a practice's title and text, a
+# footnote's text.
+RETIRED_TEXTS = ((GP.markedTitle, "heading"), (GP.markedText, "text"))
+
+
+def check_retired(
+    graph: Graph, scheme: URIRef, records, locate: dict | None = None
+) -> list[Problem]:
+    """Each retired practice and footnote of the memorandum ``scheme`` against the last release
+    record that has it (``records``: oldest first, each with ``version``, ``lines``, sorted
+    N-Triples, and ``content_file``): its texts stay as that release published them, and a
+    resource no release published is deleted, not retired."""
+    locate = locate or {}
+    retired = sorted(
+        node
+        for node in graph.subjects(OWL.deprecated, Literal(True))
+        if ((node, RDF.type, GP.GoodPractice) in graph and (node, SKOS.inScheme, scheme) in graph)
+        or ((node, RDF.type, GP.Footnote) in graph and (node, DCTERMS.isPartOf, scheme) in graph)
+    )
+    problems = []
+    for node in retired:
+        key = text_name(node)
+        found = None
+        for record in reversed(records or []):
+            lines, first = _lines_of(record.lines, node)
+            if lines:
+                found = record, Graph().parse(data="".join(lines), format="nt"), first
+                break
+        if found is None:
+            problems.append(
+                Problem(
+                    locate.get(node),
+                    f"{key} is retired (deprecated) but no release published it: a resource "
+                    "that was never released is deleted, not retired",
+                )
+            )
+            continue
+        record, published, first = found
+        for prop, what in RETIRED_TEXTS:
+            ours, theirs = graph.value(node, prop), published.value(node, prop)
+            if theirs is None or ours == theirs:
+                continue
+            a, b = str(ours or ""), str(theirs)
+            at = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y),
+                      min(len(a), len(b)))  # fmt: skip
+            problems.append(
+                Problem(
+                    locate.get(heading_iri(node) if what == "heading" else paragraph_iri(node, 0))
+                    or locate.get(node),
+                    f"{key} is retired: its {what} stays as release {record.version} published "
+                    f"it ({display_path(record.content_file)}:{first}), but differs at character "
+                    f"{at + 1}: the release has {_clip(b[at:])!r}, the data has {_clip(a[at:])!r}",
+                )
+            )
+    return problems
+
+
+def _lines_of(lines: list[str], node: URIRef) -> tuple[list[str], int]:
+    """The lines of one subject in sorted N-Triples lines, and the number of the first."""
+    start = f"<{node}> "
+    first = last = bisect_left(lines, start)
+    while last < len(lines) and lines[last].startswith(start):
+        last += 1
+    return lines[first:last], first + 1
+
+
 def _scheme_of(graph: Graph, node: URIRef) -> URIRef | None:
     return graph.value(node, DCTERMS.isPartOf)
 
@@ -247,13 +325,18 @@ def _clip(text: str, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def fidelity_problems(model: CheckedModel) -> list[Problem]:
+def fidelity_problems(model: CheckedModel, only: set[str] | None = None) -> list[Problem]:
     """The fidelity problems of every memorandum of a model (the pipeline's ``Model``: its
-    content, graph and locations)."""
+    content, graph and locations); ``only``: of the memoranda with these keys."""
     iris = Iris(model.content.publication.base_iri)
+    history = getattr(model, "history", None)  # the release records, where there are any
+    records = history.records if history is not None else []
     problems = []
     for memo in model.content.memoranda:
+        if only is not None and memo.key not in only:
+            continue
         problems += check_fidelity(
             model.graph, iris(memo.key), memo.source, memo.headings, model.locations
         )
+        problems += check_retired(model.graph, iris(memo.key), records, model.locations)
     return problems

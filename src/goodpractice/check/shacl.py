@@ -21,6 +21,7 @@ from ..graph import new_graph
 from ..ontology import ontology_file
 from . import fast
 from .fidelity import fidelity_problems
+from .precheck import Precheck
 from .report import (
     VIOLATION,
     CheckedModel,
@@ -43,17 +44,23 @@ class ShapesRun:
 
     processes: set[int] = field(default_factory=set)
     answered: Counter = field(default_factory=Counter)
+    prechecked: int = 0  # focus nodes found to conform before pySHACL (``precheck``)
 
 
 def validate(
     model: CheckedModel, processes: int | None = None, *, fast_paths: bool = True
 ) -> Report:
     """The SHACL results and the fidelity problems of the model, sorted by file and line."""
-    shacl_report = run_shapes(model.graph, processes, fast_paths=fast_paths)
+    fidelity: list = []  # checked while the shapes run in other processes, if they do
+    shacl_report = run_shapes(
+        model.graph,
+        processes,
+        fast_paths=fast_paths,
+        meanwhile=lambda: fidelity.extend(fidelity_problems(model)),
+    )
     findings = findings_from_report(shacl_report, model)
     findings += [
-        Finding(VIOLATION, problem.location, None, None, problem.message)
-        for problem in fidelity_problems(model)
+        Finding(VIOLATION, problem.location, None, None, problem.message) for problem in fidelity
     ]
     # What the release records show: a released IRI missing, a replacement that does not exist
     findings += [
@@ -79,6 +86,8 @@ def run_shapes(
     *,
     fast_paths: bool = True,
     run: ShapesRun | None = None,
+    focus_filter=None,
+    meanwhile=None,
 ) -> Graph:
     """pySHACL's validation report for ``data`` against the published shapes.
 
@@ -86,22 +95,38 @@ def run_shapes(
     top-level shapes are dealt out one at a time to that many forked processes, each
     validating the whole graph against the shape it is given; the report is the union of
     theirs, the same results as one run. ``fast_paths`` is the one switch of the speed-ups
-    (``fast``); ``run``, if given, records how the run went."""
+    (``fast``, ``precheck``); ``run``, if given, records how the run went. ``focus_filter``,
+    if given, makes from the run's ``Precheck`` the filter of each shape's focus nodes
+    (``focus.check_focus``: only some nodes); by default it is ``Precheck.doubtful``.
+    ``meanwhile``, if given, is called while the processes validate (or after, in one)."""
     run = run if run is not None else ShapesRun()
     fast.constraint_lookup(fast_paths)
     shapes = shapes_graph(fast_paths)
+    precheck = None
     if fast_paths:
         data = fast.IndexedGraph(data)  # built once: forked processes share it
+        precheck = Precheck(shapes, data)
     if processes is None:  # forking is safe only while this process runs one thread
         large = len(data) >= PARALLEL_FROM and threading.active_count() == 1
         processes = 2 if large and (os.cpu_count() or 1) > 1 else 1
-    if processes > 1 and "fork" in multiprocessing.get_all_start_methods():
-        report = _run_in_processes(data, shapes, processes, run)
+    if focus_filter is not None:
+        precheck = precheck or Precheck(shapes, fast.IndexedGraph(data))
+        fast.filter_focus_nodes(focus_filter(precheck))
     else:
-        before = fast.answered.copy()
-        report = _run(data, shapes, None)
-        run.processes.add(os.getpid())
-        run.answered.update(fast.answered - before)
+        fast.filter_focus_nodes(precheck and precheck.doubtful)
+    try:
+        if processes > 1 and "fork" in multiprocessing.get_all_start_methods():
+            report = _run_in_processes(data, shapes, processes, run, meanwhile)
+        else:
+            before = fast.answered.copy()
+            report = _run(data, shapes, None)
+            run.processes.add(os.getpid())
+            run.answered.update(fast.answered - before)
+            run.prechecked += precheck.passed if precheck else 0
+            if meanwhile is not None:
+                meanwhile()
+    finally:
+        fast.filter_focus_nodes(None)
     for prefix, namespace in new_graph().namespaces():
         report.bind(prefix, namespace, override=True, replace=True)
     return report
@@ -121,12 +146,14 @@ def _run(data: Graph, shapes: Graph, use_shapes: list[str] | None) -> Graph:
 _FORKED: tuple[Graph, Graph] | None = None  # what a forked process validates
 
 
-def _run_share(use_shapes: list[str]) -> tuple[int, Counter, bytes]:
-    """One shape's report, run in a worker: with the worker's id and the engines it used."""
+def _run_share(use_shapes: list[str]) -> tuple[int, Counter, int, bytes]:
+    """One shape's report, run in a worker: with the worker's id, the engines it used and the
+    focus nodes found to conform before pySHACL."""
     data, shapes = _FORKED
     before = fast.answered.copy()
+    passed = fast.focus_filter_passed()
     report = _run(data, shapes, use_shapes).serialize(format="nt", encoding="utf-8")
-    return os.getpid(), fast.answered - before, report
+    return os.getpid(), fast.answered - before, fast.focus_filter_passed() - passed, report
 
 
 def _heaviest_first(shapes: Graph, data: Graph) -> list[str]:
@@ -154,21 +181,27 @@ def _heaviest_first(shapes: Graph, data: Graph) -> list[str]:
     return [str(shape) for shape in sorted(top, key=lambda s: (-weights[s], str(s)))]
 
 
-def _run_in_processes(data: Graph, shapes: Graph, processes: int, run: ShapesRun) -> Graph:
+def _run_in_processes(
+    data: Graph, shapes: Graph, processes: int, run: ShapesRun, meanwhile=None
+) -> Graph:
     global _FORKED
     order = _heaviest_first(shapes, data)
     _FORKED = (data, shapes)
     try:
         with multiprocessing.get_context("fork").Pool(processes) as pool:
-            # imap, not imap_unordered: the parts come back in the same order every time, so
+            # in order, not as they end: the parts come back in the same order every time, so
             # the merged report's blank node labels (and --report's bytes) do not vary
-            answers = list(pool.imap(_run_share, [[shape] for shape in order], chunksize=1))
+            parts = pool.map_async(_run_share, [[shape] for shape in order], chunksize=1)
+            if meanwhile is not None:
+                meanwhile()
+            answers = parts.get()
     finally:
         _FORKED = None
     merged = Graph()
-    for number, (process, answered, part) in enumerate(answers):
+    for number, (process, answered, passed, part) in enumerate(answers):
         run.processes.add(process)
         run.answered.update(answered)
+        run.prechecked += passed
 
         # forked processes mint the same blank node labels: keep each report's nodes apart
         def own(term, prefix=f"p{number}"):

@@ -81,6 +81,36 @@ def _body(text: str, first_line: int, path: Path) -> Text:
     return Text("\n\n".join(paragraphs), Location(path, first_line), lines)
 
 
+def reused(folder: Path, problems: list[Problem], reuse: dict | None) -> Memorandum | None:
+    """The memorandum in ``folder``, as read before if none of its files changed since."""
+    if reuse is None:
+        return load_memorandum(folder, problems)
+    state = folder_state(folder)
+    kept = reuse.get(folder)
+    if kept is not None and kept[0] == state:
+        return kept[1]
+    found: list[Problem] = []
+    memo = load_memorandum(folder, found)
+    problems += found
+    if found or memo is None:
+        reuse.pop(folder, None)
+    else:
+        reuse[folder] = (state, memo)
+    return memo
+
+
+def folder_state(folder: Path) -> tuple:
+    """What changes when a file under ``folder`` is added, removed or edited."""
+    state = []
+    for path in sorted(folder.rglob("*")):
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        state.append((path.as_posix(), stat.st_mtime_ns, stat.st_size))
+    return tuple(state)
+
+
 def load_memorandum(folder: Path, problems: list[Problem]) -> Memorandum | None:
     path = folder / "memorandum.yaml"
     f = Fields(load_yaml(path), path, problems, "the memorandum")
@@ -354,10 +384,12 @@ def _check_iri(f: Fields, key: str, value: str | None) -> None:
         f.error(f"'{key}' must be an absolute IRI, not {value!r} ({why})", key)
 
 
-def load_content(root: Path, base_iri: str | None = None) -> Content:
+def load_content(root: Path, base_iri: str | None = None, reuse: dict | None = None) -> Content:
     """Read ``root`` (the content folder) and check it is complete and consistent.
 
-    Raises ContentError listing every problem found, each with its file and line.
+    Raises ContentError listing every problem found, each with its file and line. ``reuse``
+    (a rebuild's): memoranda read before, by folder, each kept with the state of its files and
+    read again only if one of them changed; this call updates it.
     """
     root = Path(root)
     if not root.is_dir():
@@ -387,7 +419,7 @@ def load_content(root: Path, base_iri: str | None = None) -> Content:
                 f"{display_path(root / 'memoranda')}: no such folder (a publication keeps each memorandum in memoranda/<slug>/memorandum.yaml)",
             )
         )
-    memoranda = [m for folder in memo_folders if (m := load_memorandum(folder, problems))]
+    memoranda = [m for folder in memo_folders if (m := reused(folder, problems, reuse))]
     entries: list[Entry] = []
     catalogue_dir = root / "catalogue"
     for path in sorted(catalogue_dir.glob("*.yaml")):

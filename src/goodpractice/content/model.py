@@ -216,10 +216,11 @@ class Content:
 
 
 def document_order(memo: Memorandum) -> list[Unit]:
-    """Units in the order the source prints them: sections interleave with their practices."""
+    """Units in the order the source prints them: sections interleave with their practices. A
+    retired practice (deprecated) is out of the document: it keeps its IRI, not a place."""
     order: list[Unit] = [memo.introduction]
     for section in memo.sections:
         order.append(section)
-        order += [p for p in memo.practices if p.section == section.notation]
+        order += [p for p in memo.practices if p.section == section.notation and not p.deprecation]
     order.append(memo.conclusion)
     return order

@@ -192,6 +192,7 @@ def missing_numbers(numbers) -> list[int]:
 
 
 def practices_have_no_gaps(memo: Memorandum, check: Check) -> None:
+    # A retired practice keeps its number (its IRI is minted from it): the number is taken.
     if missing := missing_numbers(p.number for p in memo.practices):
         check.add(
             memo.location,
@@ -201,9 +202,10 @@ def practices_have_no_gaps(memo: Memorandum, check: Check) -> None:
 
 
 def misfiled_practices(memo: Memorandum) -> list[tuple[Practice, Practice]]:
-    """Pairs of neighbouring practices whose sections run backwards."""
+    """Pairs of neighbouring practices whose sections run backwards (retired ones are out of
+    the document)."""
     rank = {section.notation: index for index, section in enumerate(memo.sections)}
-    numbered = [p for p in memo.practices if p.section in rank]
+    numbered = [p for p in memo.practices if p.section in rank and not p.deprecation]
     return [
         (before, after)
         for before, after in zip(numbered, numbered[1:], strict=False)
@@ -250,8 +252,9 @@ def markers_have_one_footnote_each(memo: Memorandum, check: Check) -> None:
     by_number = footnotes_by_number(memo)
     placed = document_order(memo)
     # A practice in an unknown section is reported elsewhere; still read its markers, so that
-    # its footnotes are not also reported as having none.
-    unplaced = [p for p in memo.practices if p not in placed]
+    # its footnotes are not also reported as having none. A retired practice is out of the
+    # document: its markers are those of the release that published it.
+    unplaced = [p for p in memo.practices if p not in placed and not p.deprecation]
     marked_in: dict[int, Unit] = {}
     sequence: list[int] = []
     for unit in placed + unplaced:
@@ -265,6 +268,12 @@ def markers_have_one_footnote_each(memo: Memorandum, check: Check) -> None:
                         check.add(
                             location,
                             f"footnote marker {number} has no footnote {number} in footnotes.yaml",
+                        )
+                    elif by_number[number].deprecation:
+                        check.add(
+                            location,
+                            f"footnote marker {number} refers to footnote {number}, which is "
+                            f"retired (deprecated at {by_number[number].deprecation.location})",
                         )
                     elif number in marked_in:
                         check.add(
@@ -288,7 +297,7 @@ def footnotes_have_markers(memo: Memorandum, check: Check, marked: set[int]) -> 
     # are the problem to report, not each footnote they would have carried.
     knock_on = not memo.practices or missing_numbers(p.number for p in memo.practices)
     for fn in memo.footnotes:
-        if fn.number not in marked and not knock_on:
+        if fn.number not in marked and not knock_on and not fn.deprecation:
             check.add(
                 fn.location, f"footnote {fn.number} has no marker in any text of the memorandum"
             )

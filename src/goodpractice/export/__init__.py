@@ -1,17 +1,25 @@
 """Serialise the validated graph: the same graph always gives the same bytes.
 
 - ``rdf``: N-Triples (sorted), Turtle and RDF/XML;
+- ``blocks``: each subject's N-Triples and Turtle, made once and joined for every document;
 - ``jsonld``: the framed JSON-LD documents, written by the direct writer (``direct``) with
   pyld as its oracle, and ``dumps``;
 - ``tables``: the CSV tables;
 - ``description``: the DCAT/VoID dataset description added to the published graph;
 - ``index``: lookups over the published triples, built once per graph;
-- ``files``: everything build/ holds;
+- ``files``: everything build/ holds: the whole dataset's files (``dataset_wide_files``) and
+  each resource's (``resource_files``, one resource from the index alone);
 - ``schema``: the hand-written schema files and the offline JSON-LD context.
 """
 
 from .description import DISTRIBUTIONS, RDF_DUMPS, published_triples, version_iri
-from .files import dataset_files, iter_dataset_files, iter_resource_files
+from .files import (
+    dataset_files,
+    dataset_wide_files,
+    iter_dataset_files,
+    iter_resource_files,
+    resource_files,
+)
 from .index import PART_PROPERTIES, forget_index, published_graph, resource_iris
 from .jsonld import (
     FRAME_OPTIONS,
@@ -46,6 +54,7 @@ __all__ = [
     "citations_csv",
     "dataset_document",
     "dataset_files",
+    "dataset_wide_files",
     "dumps",
     "fast_turtle",
     "forget_index",
@@ -61,6 +70,7 @@ __all__ = [
     "published_triples",
     "rdfxml",
     "resource_document",
+    "resource_files",
     "resource_frame",
     "resource_iris",
     "source_order",

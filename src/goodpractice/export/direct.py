@@ -8,13 +8,61 @@ import json
 import re
 from collections import defaultdict
 
-from rdflib import BNode, URIRef
+from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import PROV, RDF
 
+from ..graph.read import natural
 from .index import PARTS, ResourceIndex
 from .schema import context_text
 
 _TYPE = RDF.type  # looked up once: rdflib resolves namespace attributes on every access
+_TYPES = frozenset((_TYPE,))  # compared by hash: rdflib's __eq__ is Python, called per triple
+
+
+# Readable key order in every node: identity first, then the text, the rest, the nested parts.
+LEADING_KEYS = ("@context", "id", "type", "notation", "label", "title", "ordinal", "position")
+TRAILING_KEYS = (
+    "introduction", "footnotes", "citations", "hasTopConcept", "narrower", "conclusion",
+    "hasPart", "distribution", "hasVersion",
+)  # fmt: skip
+_RANKS: dict[str, tuple] = {}
+
+
+def key_rank(key: str) -> tuple:
+    """The sort key of a JSON-LD key in the readable order."""
+    found = _RANKS.get(key)
+    if found is None:
+        if key in LEADING_KEYS:
+            found = (0, LEADING_KEYS.index(key), "")
+        elif key in TRAILING_KEYS:
+            found = (2, TRAILING_KEYS.index(key), "")
+        else:
+            found = (1, 0, key)
+        if len(_RANKS) < 10_000:  # the context's terms: a few dozen
+            _RANKS[key] = found
+    return found
+
+
+def value_sort_key(order: dict, keys: dict):
+    """The sort key of an array item, in source order (``order``: node IRI → ``order_key``);
+    ``keys`` keeps each IRI's key across calls with the same ``order`` (a cache)."""
+
+    def value_key(item) -> tuple:
+        if type(item) is dict or isinstance(item, dict):
+            if "id" not in item:
+                return (2, json.dumps(item, ensure_ascii=False, sort_keys=True))
+            iri = item["id"]
+        elif isinstance(item, str):
+            iri = item
+        else:
+            return (2, json.dumps(item, ensure_ascii=False, sort_keys=True))
+        key = keys.get(iri)
+        if key is None:
+            known = order.get(iri)
+            key = keys[iri] = (0, known) if known else (1, natural(iri))
+        return key
+
+    return value_key
 
 
 class NeedsPyld(Exception):
@@ -33,6 +81,7 @@ class DirectWriter:
     def __init__(self, context: dict):
         self.terms: dict[str, tuple[str, str, bool]] = {}  # predicate → (term, kind, always a list)
         self.reverse: dict[str, tuple[str, bool]] = {}
+        self.by_predicate: dict = {}  # the predicate (an rdflib term) → self.terms[str(it)]
         self.names: dict[str, str] = {}  # IRI → simple term, for types and @vocab values
         self.language = context.get("@language")
         prefixes = {
@@ -67,18 +116,20 @@ class DirectWriter:
         self.set_terms.update(dict(self.reverse.values()))
         self.set_terms["type"] = False  # "type" is a plain alias of @type: a list only if several
 
-    def nest(self, index: ResourceIndex, node: URIRef, seen: set) -> dict:
-        """The framed node object: what pyld writes for the frame of ``ResourceIndex.frame``."""
+    def nest(self, index: ResourceIndex, node: URIRef, seen: set, sort_key=None) -> dict:
+        """The framed node object: what pyld writes for the frame of ``ResourceIndex.frame``.
+        With ``sort_key`` (``value_sort_key``), tidy as well: keys in the readable order,
+        arrays sorted (what ``jsonld.tidy`` does to it)."""
         seen = seen | {node}
         output: dict = {"id": str(node)}
         values: dict[str, list] = defaultdict(list)
         for _s, p, o in index.triples.get(node, []):
-            if p == _TYPE:
+            if p in _TYPES:
                 values["type"].append(self.name(o))
                 continue
             term, kind, _is_set = self.term(p)
             if p in PARTS and o in index.triples and o not in seen:
-                values[term].append(self.nest(index, o, seen))
+                values[term].append(self.nest(index, o, seen, sort_key))
             else:
                 values[term].append(self.value(o, kind))
         for citation in index.hash_nodes.get(node, []):
@@ -86,31 +137,44 @@ class DirectWriter:
                 term, _is_set = self.reverse.get(str(PROV.wasDerivedFrom), (None, False))
                 if term is None:
                     raise NeedsPyld("no reverse term for prov:wasDerivedFrom")
-                values[term].append(self.nest(index, citation, seen))
-        for term, items in values.items():
-            always_list = self.set_terms.get(term, False)
-            output[term] = items if always_list or len(items) > 1 else items[0]
-        return output
+                values[term].append(self.nest(index, citation, seen, sort_key))
+        return self.finish(output, values, sort_key)
 
-    def flat(self, index: ResourceIndex, node: URIRef) -> dict:
-        """A node with every link as an IRI: one member of the flat @graph of the dataset."""
+    def flat(self, index: ResourceIndex, node: URIRef, sort_key=None) -> dict:
+        """A node with every link as an IRI: one member of the flat @graph of the dataset
+        (tidy as well with ``sort_key``, as ``nest``)."""
         output: dict = {"id": str(node)}
         values: dict[str, list] = defaultdict(list)
         for _s, p, o in index.triples.get(node, []):
-            if p == _TYPE:
+            if p in _TYPES:
                 values["type"].append(self.name(o))
             else:
                 term, kind, _is_set = self.term(p)
                 values[term].append(self.value(o, kind))
-        for term, items in values.items():
-            always_list = self.set_terms.get(term, False)
-            output[term] = items if always_list or len(items) > 1 else items[0]
+        return self.finish(output, values, sort_key)
+
+    def finish(self, output: dict, values: dict, sort_key) -> dict:
+        """The node's values, a list where the context says so or where there are several;
+        with ``sort_key``, keys in the readable order and lists sorted."""
+        set_terms = self.set_terms
+        terms = values if sort_key is None else sorted(values, key=key_rank)
+        for term in terms:
+            items = values[term]
+            if len(items) > 1:
+                if sort_key is not None:
+                    items.sort(key=sort_key)
+                output[term] = items
+            else:
+                output[term] = items if set_terms.get(term, False) else items[0]
         return output
 
     def term(self, predicate) -> tuple[str, str, bool]:
-        if str(predicate) not in self.terms:
-            raise NeedsPyld(f"no term for {predicate}")
-        return self.terms[str(predicate)]
+        found = self.by_predicate.get(predicate)
+        if found is None:
+            if str(predicate) not in self.terms:
+                raise NeedsPyld(f"no term for {predicate}")
+            found = self.by_predicate[predicate] = self.terms[str(predicate)]
+        return found
 
     def name(self, iri) -> str:
         if str(iri) not in self.names:
@@ -118,9 +182,11 @@ class DirectWriter:
         return self.names[str(iri)]
 
     def value(self, value, kind: str):
-        if isinstance(value, BNode):
+        # By the exact class first: a failing isinstance of an rdflib term is slow (ABCs)
+        cls = type(value)
+        if cls is BNode or (cls is not URIRef and cls is not Literal and isinstance(value, BNode)):
             raise NeedsPyld("blank node")
-        if isinstance(value, URIRef):
+        if cls is URIRef or (cls is not Literal and isinstance(value, URIRef)):
             if kind == "id":
                 return str(value)
             if kind == "vocab" and str(value) in self.names:

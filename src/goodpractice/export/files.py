@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
-from ..graph import base_iri_of, version_of
+from ..graph import version_of
 from ..iris import CONTEXT_IRI, SCHEMA_FILE, resource_path, versioned_context_path
 from ..ontology import ontology_file
 from .description import description_triples
@@ -17,6 +17,7 @@ from .index import ResourceIndex, index_for
 from .jsonld import (
     dataset_document,
     dumps,
+    embedded_context_prefix,
     frame_document,
     indexed_resource_document,
     ordered_keys,
@@ -35,47 +36,55 @@ def dataset_files(graph: Graph) -> dict[str, bytes]:
 
 
 def iter_dataset_files(graph: Graph) -> Iterator[tuple[str, bytes]]:
-    """Every export as (relative path, bytes), each yielded as soon as it is made: the whole
-    dataset in each format, its description, CSV, the schema files, and one document per
-    resource at the path of its IRI. A writer keeps one file in memory at a time."""
+    """Every export as (relative path, bytes), each yielded as soon as it is made: the files
+    of the whole dataset (``dataset_wide_files``), then the files of each resource
+    (``resource_files``, here for all of them at once). A writer keeps one file in memory at a
+    time."""
     index = index_for(graph)
-    base = base_iri_of(graph)
-    context = ontology_file("context.jsonld").read_bytes()
-
-    def whole_dataset() -> Iterator[tuple[str, bytes]]:
-        nt = ntriples(index.all, index.lines)
-        yield "dataset.ttl", fast_turtle(None, nt=nt)
-        yield "dataset.nt", nt
-        yield "dataset.rdf", rdfxml(index.all, nt)
-        del nt
-        whole = dumps(dataset_document(graph))
-        yield "dataset.jsonld", whole
-        yield "dataset.embedded.jsonld", with_embedded_context(whole)
-        del whole
-        description = description_document(index)
-        yield "dataset-description.ttl", fast_turtle(description, index.lines)
-        # Flat, like dataset.jsonld: the description states what it links to as well (DCAT-AP)
-        document = dumps(frame_document(to_expanded(description), {}, index.order))
-        yield "dataset-description.jsonld", document
-        yield "dataset-description.embedded.jsonld", with_embedded_context(document)
-        yield from iter_vocpub_files(graph)
-        yield "practices.csv", practices_csv(graph)
-        yield "citations.csv", citations_csv(graph)
-        yield "ontology.ttl", ontology_file("ontology.ttl").read_bytes()
-        yield "shapes.ttl", ontology_file("shapes.ttl").read_bytes()
-        yield "context.jsonld", context
-        yield versioned_context_path(version_of(graph)), context
-        yield SCHEMA_FILE, dumps(load_schema(base))
-
     names = set()
-    for name, data in whole_dataset():
+    for name, data in dataset_wide_files(graph):
         names.add(name)
         yield name, data
-    for name, data in iter_resource_files(graph, base):
+    for name, data in iter_resource_files(graph, index.base):
         if name in names:
             raise ValueError(f"a resource document would overwrite the dataset file {name}")
         yield name, data
-    index.lines.clear()  # the N-Triples cache: the site's pages do not need it
+    # The caches of serialised triples: the site's pages do not need them
+    index.lines.clear()
+    index.blocks.clear()
+    index.sort_keys.clear()
+
+
+def dataset_wide_files(graph: Graph) -> Iterator[tuple[str, bytes]]:
+    """The files of the whole dataset, as (relative path, bytes): the dataset in each format,
+    its description, the VocPub documents, the CSV tables and the schema files. Made first: the
+    Turtle of the whole dataset is what each resource's Turtle is then cut from."""
+    index = index_for(graph)
+    context = ontology_file("context.jsonld").read_bytes()
+    nt, turtle = index.blocks.whole()
+    yield "dataset.ttl", turtle
+    del turtle
+    yield "dataset.nt", nt
+    yield "dataset.rdf", rdfxml(index.all, nt)
+    del nt
+    whole = dumps(dataset_document(graph))
+    yield "dataset.jsonld", whole
+    yield "dataset.embedded.jsonld", with_embedded_context(whole)
+    del whole
+    description = description_document(index)
+    yield "dataset-description.ttl", fast_turtle(description, index.lines)
+    # Flat, like dataset.jsonld: the description states what it links to as well (DCAT-AP)
+    document = dumps(frame_document(to_expanded(description), {}, index.order))
+    yield "dataset-description.jsonld", document
+    yield "dataset-description.embedded.jsonld", with_embedded_context(document)
+    yield from iter_vocpub_files(graph)
+    yield "practices.csv", practices_csv(graph)
+    yield "citations.csv", citations_csv(graph)
+    yield "ontology.ttl", ontology_file("ontology.ttl").read_bytes()
+    yield "shapes.ttl", ontology_file("shapes.ttl").read_bytes()
+    yield "context.jsonld", context
+    yield versioned_context_path(version_of(graph)), context
+    yield SCHEMA_FILE, dumps(load_schema(index.base))
 
 
 def description_document(index: ResourceIndex) -> list[tuple]:
@@ -86,23 +95,47 @@ def description_document(index: ResourceIndex) -> list[tuple]:
     )
 
 
+def resource_files(index: ResourceIndex, node: URIRef) -> list[tuple[str, bytes]]:
+    """The files of one resource (one of ``index.resources``), made from the index alone: the
+    same bytes as the whole build writes for it. ``index`` is ``index_for(graph)``."""
+    if node not in index.triples:
+        raise KeyError(f"{node} is not described in the graph")
+    return list(_files_of(index, node, indexed_resource_document(index, node)))
+
+
+def _files_of(
+    index: ResourceIndex, node: URIRef, document: dict, prefix: bytes | None = None
+) -> Iterator[tuple[str, bytes]]:
+    """``rabat-washington/gp10.jsonld`` (context by IRI), ``.embedded.jsonld`` (context
+    inline), ``.ttl`` and ``.nt``: the same triples in each, ``document`` their JSON-LD."""
+    path = resource_path(str(node), index.base)
+    if node in index.datasets:
+        # A release's document describes a dataset: as dataset-description.*, it states
+        # what DCAT-AP expects of what it links to, so the document is flat.
+        triples = description_triples(
+            index.member_triples(node), lambda n: index.value(n, SKOS.prefLabel)
+        )
+        document = frame_document(to_expanded(triples), {}, index.order)
+        nt = ntriples(triples, index.lines)
+        turtle = fast_turtle(None, nt=nt)
+    else:  # the triples of the resource's members, each subject serialised once per build
+        nt, turtle = index.blocks.documents(index.members(node))
+    data = dumps(ordered_keys(document))
+    yield f"{path}.jsonld", data
+    yield f"{path}.embedded.jsonld", with_embedded_context(data, prefix)
+    yield f"{path}.ttl", turtle
+    yield f"{path}.nt", nt
+
+
 def iter_resource_files(graph: Graph, base_iri: str) -> Iterator[tuple[str, bytes]]:
-    """One document per resource at the path of its IRI: ``rabat-washington/gp10.jsonld``
-    (context by IRI), ``.embedded.jsonld`` (context inline), ``.ttl`` and ``.nt``, the same
-    triples in each. Yielded as made, so that a large corpus is never in memory at once."""
+    """The files of every resource (``resource_files`` of each), yielded as made, so that a
+    large corpus is never in memory at once."""
     index = index_for(graph)
+    if base_iri != index.base:
+        raise ValueError(f"{base_iri} is not the base IRI of the graph ({index.base})")
     resources = index.resources(base_iri)
     wanted = set(resources)
-
-    def files_of(node, document: dict) -> Iterator[tuple[str, bytes]]:
-        path = resource_path(str(node), base_iri)
-        data = dumps(ordered_keys(document))
-        wanted.discard(node)
-        nt = ntriples(index.member_triples(node), index.lines)
-        yield f"{path}.jsonld", data
-        yield f"{path}.embedded.jsonld", with_embedded_context(data)
-        yield f"{path}.ttl", fast_turtle(None, nt=nt)
-        yield f"{path}.nt", nt
+    prefix = embedded_context_prefix()  # the context file checked once, not per document
 
     # A part's document is the part as nested in its whole's document (the frame nests the same
     # triples the same way), so each whole is framed once and its parts are cut out of it. Not
@@ -112,13 +145,15 @@ def iter_resource_files(graph: Graph, base_iri: str) -> Iterator[tuple[str, byte
         if node not in wanted:
             continue
         document = indexed_resource_document(index, node)
-        yield from files_of(node, document)
+        wanted.discard(node)
+        yield from _files_of(index, node, document, prefix)
         if index.has_blank_nodes:
             continue
         for nested in _nested_nodes(document):
             part = URIRef(nested["id"])
             if part in wanted:
-                yield from files_of(part, {"@context": CONTEXT_IRI, **nested})
+                wanted.discard(part)
+                yield from _files_of(index, part, {"@context": CONTEXT_IRI, **nested}, prefix)
 
 
 def _nested_nodes(value):

@@ -10,8 +10,9 @@ from collections import defaultdict
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, SKOS, VOID
 
-from ..graph import dataset_iri, new_graph, order_key
+from ..graph import base_iri_of, dataset_iri, graph_order_key, new_graph, order_key
 from ..vocab import DCAT3, GP
+from .blocks import Blocks
 from .description import published_triples
 
 # A resource's document holds the resource and its parts, recursively: the memorandum holds its
@@ -33,6 +34,8 @@ PART_PROPERTIES = (
 PARTS = frozenset(PART_PROPERTIES)
 # Terms looked up once: rdflib resolves namespace attributes on every access.
 _POSITION, _ORDINAL, _DERIVED_FROM = GP.position, GP.ordinal, PROV.wasDerivedFrom
+_ORDER_PREDICATES = frozenset((_POSITION, _ORDINAL))
+_IS_TYPE, _IS_DATASET = frozenset((RDF.type,)), frozenset((DCAT.Dataset,))
 
 
 class ResourceIndex:
@@ -45,19 +48,29 @@ class ResourceIndex:
         self.hash_nodes = defaultdict(list)
         self.has_blank_nodes = False
         self.lines: dict = {}  # triple → its N-Triples line, for ntriples and fast_turtle
+        self.blocks = Blocks(self.triples)  # each subject's N-Triples and Turtle, made once
+        self.sort_keys: dict = {}  # a JSON-LD array item's sort key, kept by ``tidy``
+        self.base = ""  # the base IRI (void:uriSpace of the dataset), set by index_for
         self.published: Graph | None = None
+        self.view: GraphView | None = None  # the graph's own triples, for graph_view
+        # One pass; predicates compared by hash (a set), not by rdflib's __eq__ per triple
+        by_subject, datasets, self.is_part, kinds = self.triples, set(), set(), set()
         for triple in triples:
-            self.triples[triple[0]].append(triple)
-            if isinstance(triple[2], BNode):
-                self.has_blank_nodes = True
-        for s in self.triples:
+            s, p, o = triple
+            by_subject[s].append(triple)
+            if p in PARTS:
+                self.is_part.add(o)
+            elif p in _IS_TYPE and o in _IS_DATASET:
+                datasets.add(s)
+            kinds.add(type(o))
+        self.has_blank_nodes = any(issubclass(kind, BNode) for kind in kinds)
+        for s in by_subject:
             if isinstance(s, URIRef) and "#" in s:
                 self.hash_nodes[URIRef(s.split("#", 1)[0])].append(s)
-        self.order = {str(s): self.order_key(s) for s in self.triples}
-        datasets = {s for s, p, o in triples if p == RDF.type and o == DCAT.Dataset}
+        self.order = {str(s): self.order_key(s) for s in by_subject}
+        self.datasets = datasets  # every dcat:Dataset
         spaces = {s for s in datasets if self.objects(s, VOID.uriSpace)}
         self.dataset = min(spaces) if spaces else None
-        self.is_part = {o for _s, p, o in triples if p in PARTS}
 
     @property
     def graph(self) -> Graph:
@@ -69,19 +82,25 @@ class ResourceIndex:
         return self.published
 
     def objects(self, node, predicate) -> list:
-        return [o for _s, p, o in self.triples.get(node, ()) if p == predicate]
+        wanted = {predicate}  # by hash: rdflib's __eq__ is Python, called per triple
+        return [o for _s, p, o in self.triples.get(node, ()) if p in wanted]
 
     def value(self, node, predicate):
         values = self.objects(node, predicate)
         return min(values) if values else None
 
     def order_key(self, node) -> tuple:
-        return order_key(self.value(node, _POSITION), self.value(node, _ORDINAL), node)
+        positions, ordinals = [], []
+        for _s, p, o in self.triples.get(node, ()):
+            if p in _ORDER_PREDICATES:
+                (positions if p == _POSITION else ordinals).append(o)
+        return order_key(
+            min(positions) if positions else None, min(ordinals) if ordinals else None, node
+        )
 
     def parts(self, node: URIRef) -> list[URIRef]:
-        return sorted(
-            {o for _s, p, o in self.triples.get(node, ()) if p in PARTS and o in self.triples}
-        )
+        triples = self.triples
+        return sorted({o for _s, p, o in triples.get(node, ()) if p in PARTS and o in triples})
 
     def derived_from(self, citation, node) -> bool:
         return (citation, _DERIVED_FROM, node) in self.triples.get(citation, ())
@@ -99,7 +118,8 @@ class ResourceIndex:
             seen[node] = None
             stack += self.hash_nodes.get(node, [])
             stack += self.parts(node)
-            stack += [o for _s, _p, o in self.triples.get(node, ()) if isinstance(o, BNode)]
+            if self.has_blank_nodes:
+                stack += [o for _s, _p, o in self.triples.get(node, ()) if isinstance(o, BNode)]
         return list(seen)
 
     def member_triples(self, root: URIRef) -> list[tuple]:
@@ -165,6 +185,7 @@ def index_for(graph: Graph) -> ResourceIndex:
         if (dataset_iri(graph), DCAT.distribution, None) in graph:
             index.published = graph  # already the published graph
         index.source_size = len(graph)
+        index.base = base_iri_of(graph)
         _INDEXES[graph] = index
     return index
 
@@ -186,3 +207,72 @@ def published_graph(graph: Graph) -> Graph:
 def resource_iris(graph: Graph, base_iri: str) -> list[URIRef]:
     """Every resource that gets a document of its own (see ``ResourceIndex.resources``)."""
     return index_for(graph).resources(base_iri)
+
+
+class GraphView:
+    """The read-only part of rdflib's Graph API that the CSV tables, the VocPub documents and
+    ``read_citations`` use (``value``, ``objects``, ``subjects``, ``triples`` by subject,
+    ``in``), answered from plain dictionaries: rdflib answers each lookup through its store's
+    contexts, many times slower. It holds the graph's own triples: ``published_triples`` lists
+    them first, in the graph's order, before the description it adds. Where rdflib's answer
+    depends on its store's order (a subject with several values of a property), it asks the
+    graph."""
+
+    def __init__(self, graph: Graph, triples: list[tuple], order: dict):
+        self.graph = graph
+        self.order = order  # ``ResourceIndex.order``
+        self.by_subject: dict = defaultdict(list)
+        for triple in triples:
+            self.by_subject[triple[0]].append(triple)
+        self.by_predicate: dict = {}  # predicate → object → subjects, made on first use
+        self.facts: set | None = None
+
+    def objects(self, subject, predicate):
+        wanted = {predicate}
+        found = [o for _s, p, o in self.by_subject.get(subject, ()) if p in wanted]
+        return found if len(found) < 2 else list(self.graph.objects(subject, predicate))
+
+    def value(self, subject, predicate):
+        found = self.objects(subject, predicate)
+        return found[0] if found else None
+
+    def subjects(self, predicate, object_=None):
+        table = self.by_predicate.get(predicate)
+        if table is None:
+            table = self.by_predicate[predicate] = defaultdict(list)
+            wanted = {predicate}
+            for triples in self.by_subject.values():
+                for s, p, o in triples:
+                    if p in wanted:
+                        table[o].append(s)
+        if object_ is not None:
+            return list(table.get(object_, ()))
+        return [s for subjects in table.values() for s in subjects]
+
+    def order_key(self, node) -> tuple:
+        """``graph_order_key`` of the node: the index's, computed once per node, unless the
+        node has several positions or ordinals (then rdflib's choice of one counts)."""
+        known = self.order.get(str(node))
+        if known is None or len(self.objects(node, _POSITION)) > 1:
+            return graph_order_key(self, node)
+        return known if len(self.objects(node, _ORDINAL)) < 2 else graph_order_key(self, node)
+
+    def triples(self, pattern):
+        subject, predicate, object_ = pattern
+        if subject is None or predicate is not None or object_ is not None:
+            return self.graph.triples(pattern)
+        return list(self.by_subject.get(subject, ()))
+
+    def __contains__(self, triple) -> bool:
+        return triple in self.by_subject.get(triple[0], ())
+
+
+def graph_view(graph: Graph):
+    """A ``GraphView`` of ``graph`` from its index, or the graph itself if its published triples
+    relabel blank nodes (then they are not the graph's own)."""
+    index = index_for(graph)
+    if index.has_blank_nodes:
+        return graph
+    if index.view is None:
+        index.view = GraphView(graph, index.all[: index.source_size], index.order)
+    return index.view

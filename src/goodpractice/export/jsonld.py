@@ -18,18 +18,18 @@ from pyld import jsonld
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from ..graph.read import natural
 from ..iris import CONTEXT_IRI
-from .direct import NeedsPyld, direct_writer
+from .direct import (  # noqa: F401  (the key order is stated in direct.py, used by both)
+    LEADING_KEYS,
+    TRAILING_KEYS,
+    NeedsPyld,
+    direct_writer,
+    key_rank,
+    value_sort_key,
+)
 from .index import ResourceIndex, index_for
 from .schema import context_text, load_context, offline_document_loader
 
-# Readable key order in every node: identity first, then the text, the rest, the nested parts.
-LEADING_KEYS = ("@context", "id", "type", "notation", "label", "title", "ordinal", "position")
-TRAILING_KEYS = (
-    "introduction", "footnotes", "citations", "hasTopConcept", "narrower", "conclusion",
-    "hasPart", "distribution", "hasVersion",
-)  # fmt: skip
 FRAME_OPTIONS = {"embed": "@never", "omitDefault": True, "omitGraph": True}
 
 
@@ -64,20 +64,24 @@ def dumps(document) -> bytes:
     return data
 
 
-def with_embedded_context(data: bytes) -> bytes:
+_REFERENCE = b'{\n  "@context": ' + json.dumps(CONTEXT_IRI).encode("utf-8")
+
+
+def with_embedded_context(data: bytes, prefix: bytes | None = None) -> bytes:
     """The document of ``data`` (written by dumps, its context referenced by CONTEXT_IRI) with
     the context written inline instead: the same bytes as dumps of the embedded document,
-    without encoding the document a second time."""
-    reference = b'{\n  "@context": ' + json.dumps(CONTEXT_IRI).encode("utf-8")
-    if not data.startswith(reference):
+    without encoding the document a second time. ``prefix``: ``embedded_context_prefix()``,
+    if the caller has it (it checks the context file for changes)."""
+    if not data.startswith(_REFERENCE):
         raise ValueError("not a document written by dumps with its context by reference")
-    return _embedded_context_prefix() + data[len(reference) :]
+    prefix = embedded_context_prefix() if prefix is None else prefix
+    return b"".join((prefix, memoryview(data)[len(_REFERENCE) :]))
 
 
 _PREFIX: dict = {}
 
 
-def _embedded_context_prefix() -> bytes:
+def embedded_context_prefix() -> bytes:
     key = context_text()
     if _PREFIX.get("key") != key:
         text = dumps({"@context": json.loads(key)["@context"]})
@@ -129,36 +133,26 @@ def frame_document(
     return ordered_keys(framed)
 
 
-def tidy(value, order: dict):
-    """Keys in the readable order, arrays in source order (``order``: node IRI → sort key)."""
-    if isinstance(value, dict):
-        return ordered_keys({k: tidy(v, order) for k, v in value.items()})
-    if isinstance(value, list):
-        items = [tidy(v, order) for v in value]
-        return sorted(items, key=lambda v: _value_key(v, order))
-    return value
+def tidy(value, order: dict, keys: dict | None = None):
+    """Keys in the readable order, arrays in source order (``order``: node IRI → sort key).
+    ``keys`` keeps each IRI's sort key across calls with the same ``order`` (a cache)."""
+    value_key = value_sort_key(order, {} if keys is None else keys)
 
+    def walk(item):
+        if type(item) is dict or isinstance(item, dict):
+            return {k: walk(item[k]) for k in sorted(item, key=key_rank)}
+        if type(item) is list or isinstance(item, list):
+            items = [walk(v) for v in item]
+            if len(items) > 1:
+                items.sort(key=value_key)
+            return items
+        return item
 
-def _value_key(value, order: dict) -> tuple:
-    if isinstance(value, dict) and "id" in value:
-        iri = value["id"]
-    elif isinstance(value, str):
-        iri = value
-    else:
-        return (2, json.dumps(value, ensure_ascii=False, sort_keys=True))
-    known = order.get(iri)
-    return (0, known) if known else (1, natural(iri))
+    return walk(value)
 
 
 def ordered_keys(node: dict) -> dict:
-    def rank(key: str) -> tuple:
-        if key in LEADING_KEYS:
-            return (0, LEADING_KEYS.index(key), "")
-        if key in TRAILING_KEYS:
-            return (2, TRAILING_KEYS.index(key), "")
-        return (1, 0, key)
-
-    return {k: node[k] for k in sorted(node, key=rank)}
+    return {k: node[k] for k in sorted(node, key=key_rank)}
 
 
 # --------------------------------------------------------------------------------------------
@@ -179,8 +173,9 @@ def indexed_resource_document(
     if node not in index.triples:
         raise KeyError(f"{node} is not described in the graph")
     try:
-        nested = direct_writer().nest(index, node, set())
-        document = tidy(ordered_keys({"@context": CONTEXT_IRI, **nested}), index.order)
+        sort_key = value_sort_key(index.order, index.sort_keys)
+        # tidy as written: what tidy() of the document gives
+        document = {"@context": CONTEXT_IRI, **direct_writer().nest(index, node, set(), sort_key)}
         stats.direct += 1
     except NeedsPyld:
         triples = index.member_triples(node)
@@ -196,8 +191,10 @@ def dataset_document(graph: Graph, *, embed_context: bool = False) -> dict:
     index = index_for(graph)
     try:
         writer = direct_writer()
-        nodes = [writer.flat(index, node) for node in index.triples]
-        document = tidy({"@context": CONTEXT_IRI, "@graph": nodes}, index.order)
+        sort_key = value_sort_key(index.order, index.sort_keys)
+        nodes = [writer.flat(index, node, sort_key) for node in index.triples]
+        nodes.sort(key=sort_key)  # each node tidy as written: this is what tidy() gives
+        document = {"@context": CONTEXT_IRI, "@graph": nodes}
         stats.direct += 1
     except NeedsPyld:
         document = frame_document(to_expanded(index.all), {}, index.order)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from functools import partial
 
 from rdflib import Graph
 from rdflib.namespace import RDF, SKOS
@@ -12,6 +13,7 @@ from rdflib.namespace import RDF, SKOS
 from ..graph import graph_order_key
 from ..graph.read import read_citations
 from ..vocab import GP
+from .index import GraphView, graph_view
 
 PRACTICES_HEADER = ["notation", "title", "section", "section_title", "memorandum", "iri"]
 CITATIONS_HEADER = [
@@ -35,6 +37,8 @@ def _text(graph: Graph, node, prop) -> str:
 
 def practices_csv(graph: Graph) -> bytes:
     """Every good practice of an encoded memorandum (one with sections), in source order."""
+    graph = graph_view(graph)
+    order_key = graph.order_key if isinstance(graph, GraphView) else partial(graph_order_key, graph)
     rows = []
     for practice in set(graph.subjects(RDF.type, GP.GoodPractice)):
         section = graph.value(practice, SKOS.broader)
@@ -43,7 +47,7 @@ def practices_csv(graph: Graph) -> bytes:
         memorandum = graph.value(practice, SKOS.inScheme)
         rows.append(
             (
-                (str(memorandum), graph_order_key(graph, practice)),
+                (str(memorandum), order_key(practice)),
                 [
                     _text(graph, practice, SKOS.notation),
                     _text(graph, practice, SKOS.prefLabel),
@@ -60,6 +64,7 @@ def practices_csv(graph: Graph) -> bytes:
 def citations_csv(graph: Graph) -> bytes:
     """Every typed citation (``read_citations``): from the citing unit, in source order,
     footnote citations after the unit's own text."""
+    graph = graph_view(graph)
     rows = []
     for citation in read_citations(graph):
         source, citing, cited = citation.source, citation.citing, citation.cited

@@ -26,7 +26,7 @@ from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 from ..graph import base_iri_of, dataset_iri
 from ..iris import resource_path
 from ..vocab import GP, SCHEMA, VOCPUB_PROFILE
-from .rdf import fast_turtle
+from .index import graph_view, index_for
 
 DATES = (XSD.date, XSD.dateTime, XSD.dateTimeStamp)
 
@@ -46,8 +46,11 @@ def vocpub_path(scheme: URIRef, base_iri: str) -> str:
 def iter_vocpub_files(graph: Graph) -> Iterator[tuple[str, bytes]]:
     """(``rabat-washington.vocpub.ttl``, Turtle) for each vocabulary."""
     base = base_iri_of(graph)
-    for scheme in vocabularies(graph):
-        yield vocpub_path(scheme, base), fast_turtle(vocpub_triples(graph, scheme))
+    view = graph_view(graph)  # the same answers, from the export's index
+    blocks = index_for(graph).blocks  # a concept's Turtle is already written: reused
+    for scheme in vocabularies(view):
+        _nt, turtle = blocks.triples_documents(vocpub_triples(view, scheme))
+        yield vocpub_path(scheme, base), turtle
 
 
 def memorandum_of(graph: Graph, scheme: URIRef) -> URIRef:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import partial
+
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, VOID, XSD
 
@@ -51,17 +55,37 @@ def date_literal(value: str) -> Literal:
 def build_graph(content: Content) -> Graph:
     """The whole dataset: memoranda, catalogue, glossaries and the dataset description."""
     graph = new_graph()
+    for part in graph_parts(content):
+        part.add(graph)
+    return graph
+
+
+@dataclass(frozen=True)
+class GraphPart:
+    """A part of the graph made from one part of the content alone (``source``): a rebuild
+    makes it again only if its source changed."""
+
+    key: str
+    source: object
+    add: Callable[[Graph], None]  # adds the part's triples to a graph (it only adds)
+
+
+def graph_parts(content: Content) -> Iterator[GraphPart]:
+    """The parts of the graph, in the order a build adds them."""
     iri = Iris(content.publication.base_iri)
     encoded = {memo.key for memo in content.memoranda}
     for entry in sorted(content.catalogue.values(), key=lambda e: e.key):
         # A stub whose memorandum is now encoded: the memorandum's own files describe it, and
         # its cited practices are the encoded ones (the same IRIs), so the stub adds nothing.
         if entry.key not in encoded:
-            _add_entry(graph, iri, entry)
+            yield GraphPart(
+                f"entry {entry.key}", (iri.base, entry), partial(_add_entry, iri=iri, entry=entry)
+            )
     for memo in content.memoranda:
-        _add_memorandum(graph, iri, memo)
-    _add_dataset(graph, iri, content)
-    return graph
+        yield GraphPart(
+            f"memorandum {memo.key}", (iri.base, memo), partial(_add_memorandum, iri=iri, memo=memo)
+        )
+    yield GraphPart("dataset", content, partial(_add_dataset, iri=iri, content=content))
 
 
 def _add_entry(graph: Graph, iri: Iris, entry: Entry) -> None:
@@ -160,7 +184,7 @@ def _add_memorandum(graph: Graph, iri: Iris, memo: Memorandum) -> None:
         _add_text(graph, node, SKOS.prefLabel, GP.markedTitle, section.title)
         # The source gives a section a heading and no text; SKOS profiles (VocPub) want a
         # definition of every concept: this edition writes one from the structure alone.
-        held = [p.number for p in memo.practices if p.section == section.notation]
+        held = [p.number for p in current_practices(memo) if p.section == section.notation]
         graph.add((node, SKOS.definition, english(section_definition(memo, section, held))))
         graph.add((node, SKOS.editorialNote, english(SECTION_DEFINITION_NOTE)))
 
@@ -181,19 +205,22 @@ def _add_memorandum(graph: Graph, iri: Iris, memo: Memorandum) -> None:
 
     for footnote in memo.footnotes:
         node = unit_iri[footnote.key]
-        unit = unit_iri[footnote.attached_to]
         graph.add((node, RDF.type, GP.Footnote))
         graph.add((node, DCTERMS.isPartOf, scheme))
         graph.add((node, SKOS.prefLabel, english(f"Footnote {footnote.number}")))
         graph.add((node, GP.ordinal, Literal(footnote.number)))
-        graph.add((node, GP.attachedTo, unit))
-        graph.add((unit, GP.hasFootnote, node))
+        # A retired footnote whose marker the text no longer carries is attached to nothing.
+        if footnote.attached_to:
+            unit = unit_iri[footnote.attached_to]
+            graph.add((node, GP.attachedTo, unit))
+            graph.add((unit, GP.hasFootnote, node))
         _add_text(graph, node, RDF.value, GP.markedText, footnote.text)
 
     # Citations and mentions: from the unit whose text (or footnote) makes them.
     for unit in [*memo.units(), *memo.footnotes]:
         source = unit_iri[unit.key]
-        citing = unit_iri[unit.attached_to] if isinstance(unit, Footnote) else source
+        attached = isinstance(unit, Footnote) and unit.attached_to
+        citing = unit_iri[unit.attached_to] if attached else source
         for number, citation in enumerate(unit.citations, start=1):
             _add_citation(graph, iri, citing, source, number, citation)
         for key, _location in unit.mentions:
@@ -227,7 +254,7 @@ MEMORANDUM_DEFINITION_NOTE = (
 
 def memorandum_definition(memo: Memorandum) -> str:
     """What the document's structure says of a memorandum: its title and its parts."""
-    practices, sections = len(memo.practices), len(memo.sections)
+    practices, sections = len(current_practices(memo)), len(memo.sections)
     parts = [
         "an introduction",
         f"{practices} good practice{'s' if practices != 1 else ''} in "
@@ -238,6 +265,12 @@ def memorandum_definition(memo: Memorandum) -> str:
         terms = len(memo.glossary.terms)
         parts.append(f"a glossary of {terms} term{'s' if terms != 1 else ''}")
     return f'The memorandum "{memo.title}": {", ".join(parts[:-1])} and {parts[-1]}.'
+
+
+def current_practices(memo: Memorandum) -> list:
+    """The practices of the memorandum as it stands: a retired one (deprecated) keeps its IRI
+    and its place in the hierarchy, but not a place in the document or its count."""
+    return [p for p in memo.practices if not p.deprecation]
 
 
 def section_definition(memo: Memorandum, section, practices: list[int]) -> str:

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, SKOS, VOID
 
 from ..iris import Iris
@@ -251,7 +251,13 @@ class ReadModel:
         return self.ordered(self.graph.objects(memorandum, SKOS.hasTopConcept))
 
     def practices(self, section) -> list[URIRef]:
-        return self.ordered(self.graph.objects(section, SKOS.narrower))
+        """The practices of a section as it stands: a retired one (owl:deprecated) keeps its
+        page and its place in the hierarchy, not a place in the document."""
+        return self.ordered(p for p in self.graph.objects(section, SKOS.narrower)
+                            if not self.retired(p))  # fmt: skip
+
+    def retired(self, node) -> bool:
+        return (node, OWL.deprecated, Literal(True)) in self.graph
 
     def footnotes(self, unit) -> list[URIRef]:
         """The footnotes attached to a unit (a practice, a section, the introduction, …)."""

@@ -15,6 +15,7 @@ Only the swap touches build/ and site/. If any stage fails, both stay as they we
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import shutil
 import signal
 import threading
@@ -24,12 +25,15 @@ from itertools import chain
 from pathlib import Path
 
 from .. import site  # site.build_site, looked up per build: tests replace it
+from ..check import FocusedCheck, fidelity_problems
 from ..check import background as background_check  # looked up per build: tests replace it
-from ..check import fidelity_problems
 from ..content import ContentError
 from ..export import forget_index, iter_dataset_files, published_graph
+from ..export.index import index_for
 from ..export.vocpub import missing_facts
+from ..site import incremental as site_update
 from ..staging import MARKER, MARKER_TEXT, StagedFiles, Swap, remove_abandoned, stage_tree
+from . import incremental
 from .model import Model, load_model, locate, publish
 from .outputs import OutputRefused, check_outputs
 
@@ -38,6 +42,7 @@ __all__ = [
     "Interrupted",
     "Model",
     "OutputRefused",
+    "Rebuilder",
     "WriteFailed",
     "build",
     "check_outputs",
@@ -55,6 +60,16 @@ class Built:
     site_pages: int | None  # the pages of the site, if one was built
     # Facts an outside profile wants that the content does not give (VocPub): warnings
     missing: list[str] = field(default_factory=list)
+    model: Model | None = None  # what was built from: the content and the published graph
+    # an incremental build: the files of build/ rewritten and removed (None: a full build)
+    rewritten: list[str] | None = None
+    removed: list[str] | None = None
+    # an update of the site in place: its files written again (None: the site was built)
+    site_written: list[str] | None = None
+    site_memory: site_update.SiteMemory | None = None  # what the next update needs
+    triples: set | None = None  # the published graph's triples (a Rebuilder's build)
+    resources: set | None = None  # the resources with files of their own (likewise)
+    checked: set | None = None  # the triples the check saw (likewise)
 
 
 class WriteFailed(Exception):
@@ -109,9 +124,22 @@ class Run:
     and the swaps made so far, and the folder being written (named when a write fails)."""
 
     def __init__(
-        self, check: background_check.BackgroundCheck, out_dir: Path, site_dir: Path | None
+        self,
+        check: background_check.BackgroundCheck,
+        out_dir: Path,
+        site_dir: Path | None,
+        last: incremental.Last | None = None,
     ):
         self.check = check
+        self.last = last
+        self.staged: incremental.Staged | None = None
+        self.remember = False  # keep what the next update of the site needs (a Rebuilder's)
+        self.reuse: incremental.Reuse | None = None  # a Rebuilder's: graphs changed, not made
+        self.only: set | None = None  # the resources whose pages an update makes again
+        self.site_memory: site_update.SiteMemory | None = None
+        self.site_written: list[str] | None = None
+        self.triples: set | None = None
+        self.resources: set | None = None
         self.out_dir = out_dir
         self.site_dir = site_dir
         self.writing = out_dir
@@ -123,6 +151,13 @@ class Run:
     def stage_exports(self, model: Model) -> StagedFiles:
         # Each file goes to disk as it is made; the marker rides with the exports, so that
         # the site, which links them, has it too.
+        if self.remember:  # what the next rebuild compares with
+            index = index_for(model.graph)
+            self.triples, self.resources = set(index.all), set(index.resources(index.base))
+        if self.last is not None:  # over the last build: only what changed is rewritten
+            self.staged, self.only = incremental.stage_exports(model, self.out_dir, self.last)
+            self.files = self.staged.files
+            return self.files
         pairs = chain(
             iter_dataset_files(model.graph),
             model.release_files.items(),  # earlier releases' data, at dataset/<version>.*
@@ -134,14 +169,29 @@ class Run:
     def build_site(self, model: Model, site_dir: Path) -> int:
         self.writing = site_dir
         # The site reads the published graph alone: the exports' index can go.
-        published = published_graph(model.graph)
+        if self.reuse is not None and self.triples is not None:
+            published = self.reuse.published_graph(self.triples)
+        else:
+            published = published_graph(model.graph)
         forget_index(model.graph)
         # The publication folder (the one holding the content folder) may have its own
         # mkdocs.yml and docs/, merged over the packaged default.
+        publication = Path(model.content.root).parent
+        if self.only is not None and self.last.site is not None:
+            update = site_update.update_site(
+                published, site_dir, self.files, self.last.site, self.only,
+                self.staged.rewritten, self.staged.removed, before_replace=self.swap,
+                publication=publication,
+                triples=self.triples,
+            )  # fmt: skip
+            if update is not None:
+                self.site_memory, self.site_written = update.memory, update.written
+                return update.pages
         report = site.build_site(
             published, site_dir, exports=self.files, before_replace=self.swap,
-            publication=Path(model.content.root).parent,
+            publication=publication, remember=self.remember,
         )  # fmt: skip
+        self.site_memory = report.memory
         return report.pages
 
     def swap(self) -> None:
@@ -156,7 +206,7 @@ class Run:
 
     def commit(self) -> None:
         for swap in self.swaps:
-            swap.commit()
+            swap.commit(background=self.last is not None)
         self.release_signals(completed=True)
 
     def undo(self) -> None:
@@ -185,22 +235,37 @@ class Run:
 
 
 def build(
-    content_dir: Path, out_dir: Path, base_iri: str | None = None, site_dir: Path | None = None
+    content_dir: Path,
+    out_dir: Path,
+    base_iri: str | None = None,
+    site_dir: Path | None = None,
+    *,
+    last: incremental.Last | None = None,
+    reuse: incremental.Reuse | None = None,
 ) -> Built:
     """Load, check and export; write ``out_dir`` (and the site, into ``site_dir``, if given)
-    only if every stage succeeded."""
+    only if every stage succeeded. ``last``: what the last build of this content made, still
+    in place (``Rebuilder``): only what changed since is redone; ``reuse``: what the last
+    build read and built, kept for the next (``incremental.Reuse``)."""
     out_dir = Path(out_dir)
     site_dir = Path(site_dir) if site_dir is not None else None
     check_outputs(content_dir, out_dir, site_dir)
     for folder in (out_dir, site_dir):
         if folder is not None:
             remove_abandoned(folder)
-    model = load_model(content_dir, base_iri)
-    # SHACL shapes and fidelity, on a large graph in a second process while this one exports
-    # and renders. Only violations stop the build; warnings do not.
-    check = background_check.BackgroundCheck(model)
+    model = load_model(content_dir, base_iri, reuse)
+    checked = set(model.graph) if reuse is not None else None  # for the next rebuild's check
+    if last is not None:
+        # A rebuild: the shapes on the nodes the edit can affect; fidelity and releases in full
+        nodes = incremental.focus_nodes(last.checked, checked)
+        check = FocusedCheck(model, nodes, reuse.changed_memoranda(model.content, last.changed))
+    else:
+        # SHACL shapes and fidelity, on a large graph in a second process while this one
+        # exports and renders. Only violations stop the build; warnings do not.
+        check = background_check.BackgroundCheck(model)
     publish(model)  # the earlier releases' description, now that the check has the content
-    run = Run(check, out_dir, site_dir)
+    run = Run(check, out_dir, site_dir, last)
+    run.remember, run.reuse = reuse is not None, reuse
     pages = None
     try:
         try:
@@ -220,9 +285,41 @@ def build(
         run.commit()
     finally:
         check.close()
+    staged = run.staged
     return Built(
-        StagedFiles(out_dir, run.files.sizes), pages, missing_facts(model.graph, model.locations)
-    )
+        StagedFiles(out_dir, run.files.sizes), pages, missing_facts(model.graph, model.locations),
+        model, staged.rewritten if staged else None, staged.removed if staged else None,
+        run.site_written, run.site_memory, run.triples, run.resources, checked,
+    )  # fmt: skip
+
+
+class Rebuilder:
+    """Builds again and again (``goodpractice serve``): the first time in full, then redoing
+    only what changed since the last good build, whenever the change is one it can follow
+    (``incremental``); else in full again. The result is the same either way, byte for byte."""
+
+    def __init__(self, content_dir: Path, out_dir: Path, base_iri: str | None, site_dir: Path):
+        self.content_dir, self.out_dir = Path(content_dir), Path(out_dir)
+        self.base_iri, self.site_dir = base_iri, Path(site_dir)
+        self.last: incremental.Last | None = None
+        self.reuse = incremental.Reuse()
+
+    def __call__(self) -> Built:
+        state = incremental.content_state(self.content_dir)
+        follows = incremental.can_follow(self.last, state, self.out_dir, self.site_dir)
+        last = None
+        if follows:
+            changed = incremental.changed_files(self.last.content, state)
+            last = dataclasses.replace(self.last, changed=changed)
+        # A build that fails leaves build/ and site/ as they were: ``last`` still holds
+        try:
+            built = build(self.content_dir, self.out_dir, self.base_iri, self.site_dir,
+                          last=last, reuse=self.reuse)  # fmt: skip
+        finally:
+            self.reuse.restore()
+        self.reuse.unchecked.clear()  # this build's check saw them
+        self.last = incremental.Last.of(built, state, self.out_dir, self.site_dir)
+        return built
 
 
 def outranked(

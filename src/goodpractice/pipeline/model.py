@@ -40,9 +40,15 @@ class Model:
         return self.history.problems if self.history is not None else []
 
 
-def load_model(content_dir: Path, base_iri: str | None = None) -> Model:
-    content = load_content(content_dir, base_iri)
-    graph = build_graph(content)
+def load_model(content_dir: Path, base_iri: str | None = None, reuse=None) -> Model:
+    """``reuse`` (``incremental.Reuse``, a rebuild's): what the last build read and built,
+    read and built again only where the content changed."""
+    if reuse is None:
+        content = load_content(content_dir, base_iri)
+        graph = build_graph(content)
+    else:
+        content = load_content(content_dir, base_iri, reuse.memoranda)
+        graph = reuse.build_graph(content)
     locations = locate(content)
     try:
         history = load_history(content, graph)

@@ -49,11 +49,10 @@ class ContractChange:
 
     @property
     def breaking(self) -> bool:
-        return (
-            self.kind in ("removed", "redefined")
-            and self.part != "schema"
-            or (self.part == "schema" and self.kind == "removed")
-        )
+        """Removing or redefining a context key, an ontology term or a part of the JSON Schema
+        (a property's type, a required key, …) breaks consumers' code; adding or rewording
+        does not."""
+        return self.kind in ("removed", "redefined")
 
 
 @dataclass

@@ -187,7 +187,8 @@ def contract_terms(files: dict[str, bytes]) -> dict[str, dict[str, tuple[str, st
 def terms_of(context_file: bytes, ontology_file_: bytes, schema_file: bytes) -> dict:
     """The contract as (part → name → (definition, wording)): the context's keys with what they
     expand to; the ontology's terms with their axioms and their labels and definitions (a
-    change of wording is not a redefinition); the JSON Schema's definitions and node keys."""
+    change of wording is not a redefinition); the JSON Schema's root, definitions and the keys
+    each lists (``schema_terms``)."""
     terms: dict[str, dict[str, tuple[str, str]]] = {"context": {}, "ontology": {}, "schema": {}}
     context = json.loads(context_file)["@context"]
     for key, value in context.items():
@@ -204,9 +205,67 @@ def terms_of(context_file: bytes, ontology_file_: bytes, schema_file: bytes) -> 
     for name, (axioms, words) in by_term.items():
         terms["ontology"][name] = ("\n".join(sorted(axioms)), "\n".join(sorted(words)))
     schema = json.loads(schema_file)
-    for name, value in schema.get("$defs", {}).items():
-        terms["schema"][f"$defs/{name}"] = (json.dumps(value, sort_keys=True), "")
+    terms["schema"] = schema_terms(schema)
     return terms
+
+
+# Keys of a JSON Schema that word it (annotations), rather than define what it accepts.
+SCHEMA_WORDING = ("title", "description", "$comment", "examples")
+
+
+def schema_terms(schema: dict) -> dict[str, tuple[str, str]]:
+    """The JSON Schema's terms: the root (what a document must be), each definition
+    (``$defs/node``) and each key a definition or the root lists under ``properties``
+    (``$defs/nodeFields/properties/label``), each as (what it accepts, its wording). Anything a
+    definition accepts differently (a type, a pattern, a required key, an enum) changes the
+    first; only the annotations (``SCHEMA_WORDING``) change the second."""
+    found: dict[str, tuple[str, str]] = {}
+
+    def add(name: str, value) -> None:
+        if isinstance(value, dict) and isinstance(value.get("properties"), dict):
+            for key, sub in value["properties"].items():
+                add(f"{name}/properties/{key}", sub)
+            value = {k: v for k, v in value.items() if k != "properties"}  # each its own term
+        found[name] = (
+            json.dumps(strip_wording(value, False), sort_keys=True),
+            json.dumps(strip_wording(value, True), sort_keys=True),
+        )
+
+    add("(root)", {k: v for k, v in schema.items() if k != "$defs"})
+    for name, value in schema.get("$defs", {}).items():
+        add(f"$defs/{name}", value)
+    return found
+
+
+SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "dependentSchemas")
+SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
+SCHEMA_ONE = ("items", "not", "if", "then", "else", "contains", "additionalProperties",
+              "unevaluatedProperties", "unevaluatedItems", "propertyNames")  # fmt: skip
+
+
+def strip_wording(value, wording: bool):
+    """A schema without its annotations (``wording`` False), or only its annotations (None if
+    it has none). Values (``const``, ``enum``, ``required``, …) are kept as they are: a key
+    named "description" in a ``const`` is a value, not an annotation."""
+    if not isinstance(value, dict):
+        return None if wording else value
+    kept = {}
+    for key, sub in value.items():
+        if key in SCHEMA_WORDING:
+            found = sub if wording else None
+        elif key in SCHEMA_MAPS and isinstance(sub, dict):
+            found = {k: strip_wording(v, wording) for k, v in sub.items()}
+            found = {k: v for k, v in found.items() if v is not None} if wording else found
+        elif key in SCHEMA_LISTS and isinstance(sub, list):
+            found = [strip_wording(v, wording) for v in sub]
+            found = found if not wording or any(v is not None for v in found) else None
+        elif key in SCHEMA_ONE:
+            found = strip_wording(sub, wording)
+        else:
+            found = None if wording else sub
+        if found is not None and (found or not wording):
+            kept[key] = found
+    return kept if kept or not wording else None
 
 
 # Predicates of an ontology term that word it, rather than define it.

@@ -8,8 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..content import ContentError
-from ..pipeline import OutputRefused, WriteFailed
-from ..pipeline import build as build_pipeline
+from ..pipeline import OutputRefused, Rebuilder, WriteFailed
 from ..site import SiteError
 
 
@@ -68,12 +67,14 @@ def rebuilder(
     base_iri: str | None,
     echo: Callable[[str], None],
 ) -> Callable[[], bool]:
-    """A function that rebuilds exports and site; on failure it prints why and keeps the old site."""
+    """A function that rebuilds exports and site; on failure it prints why and keeps the old site.
+    After the first build, a rebuild redoes only what the edit changed (``Rebuilder``)."""
+    builds = Rebuilder(content_dir, out_dir, base_iri, site_dir)
 
     def rebuild() -> bool:
         started = time.perf_counter()
         try:
-            build_pipeline(content_dir, out_dir, base_iri, site_dir)
+            built = builds()
         except ContentError as error:
             for problem in error.problems:
                 echo(str(problem))
@@ -99,7 +100,11 @@ def rebuilder(
                 "still serving the last good site."
             )
             return False
-        echo(f"Rebuilt in {time.perf_counter() - started:.1f} s.")
+        seconds = time.perf_counter() - started
+        if built.rewritten is None:
+            echo(f"Rebuilt in {seconds:.1f} s.")
+        else:
+            echo(f"Rebuilt in {seconds:.1f} s ({len(built.rewritten)} data files rewritten).")
         return True
 
     return rebuild

@@ -41,6 +41,9 @@ __all__ = ["Page", "Site", "SiteError", "SiteReport", "build_site", "docs_folder
 class SiteReport:
     pages: int  # every page written: the generated ones and the hand-written ones of docs/
     seconds: float
+    fast_pages: int = 0  # the generated pages made from a shell, not by the theme (shell.py)
+    # what the next build needs to update the site in place (incremental.py)
+    memory: object | None = None
 
 
 def find_config() -> Path:
@@ -77,12 +80,15 @@ def build_site(
     config_file: Path | None = None,
     before_replace: Callable[[], None] | None = None,
     publication: Path | None = None,
+    fast: bool = True,
+    remember: bool = False,
 ) -> SiteReport:
     """Render the site from ``graph`` and write it to ``site_dir``, replacing it only when the
     whole build succeeded. ``before_replace`` is called once the new site is complete, before
     it replaces the last one: if it raises, the last one stays. ``publication`` is the folder
     whose own mkdocs.yml and docs/ are merged over the default (``config_file``, or the
-    packaged one)."""
+    packaged one). ``fast``: False has the theme render every page (the tests compare).
+    ``remember``: the report keeps what an update of this site needs (``incremental.py``)."""
     from ..staging import new_staging_dir, replace_dir
     from . import mkdocs_adapter
     from .config import lay_out, site_config
@@ -112,10 +118,15 @@ def build_site(
         # the prose pages' "cite this" line (the generated pages have theirs): the edition
         extra = {**(config.config.get("extra") or {}), "gp_cite": edition_line(site)}
         settings = {**config.config, "extra": extra}
-        mkdocs_adapter.build(
+        remembered = mkdocs_adapter.build(
             settings, work, out, docs, [*navigation(site), *config.nav], site.pages,
-            prose_examples(site), source_date_epoch(site.read), overrides,
+            prose_examples(site), source_date_epoch(site.read), overrides, fast, remember,
         )  # fmt: skip
+        memory = None
+        if remember:
+            from .incremental import remember as site_memory
+
+            memory = site_memory(site, config, remembered)
         finish(out, site)
         copy_files(out, site.files, site.exports)
         pages = len(site.pages) + sum(1 for _ in docs.rglob("*.md"))
@@ -124,7 +135,7 @@ def build_site(
         replace_dir(out, site_dir)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    return SiteReport(pages, time.perf_counter() - started)
+    return SiteReport(pages, time.perf_counter() - started, remembered.fast_pages, memory)
 
 
 def source_date_epoch(read: ReadModel) -> str:

@@ -12,14 +12,17 @@ read only when the page is written, and let go once it is.
 from __future__ import annotations
 
 import contextlib
+import copy
 import gc
+import json
 import logging
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
 
 import yaml
-from markupsafe import escape
+from material.plugins.search.plugin import SearchIndex, SearchPlugin
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
@@ -28,24 +31,62 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import get_toc
 
 from .pages import Page, SiteError
-from .render import HERE, script_json
+from .render import HERE
+from .shell import (
+    DESCRIPTION,
+    HEAD,
+    TITLE,
+    Shell,
+    Shells,
+    TocPieces,
+    cut,
+    final_html,
+    head_html,
+    meta,
+    page_key,
+    shape,
+    stand_in_content,
+    stand_in_token,
+    toc_pieces,
+)
 
 # Material's templates as this site changes them (custom_dir): the head, the navigation and
 # header rendered once per folder depth, the search dialog named for assistive technology.
 OVERRIDES = HERE / "overrides"
 CSS = "assets/goodpractice.css"
+FAST_TEMPLATE = "gp-fast.html"  # what MkDocs renders for a page the shell makes: nothing
 
 
 class GeneratedPages(BasePlugin):
-    def __init__(self, pages: list[Page], prose: dict[str, dict[str, str]]):
+    def __init__(self, pages: list[Page], prose: dict[str, dict[str, str]], fast: bool = True,
+                 remember: bool = False):  # fmt: skip
         super().__init__()
+        self.remember = remember  # the shells of the navigation's pages too (an update's)
         self.pages = {page.source: page for page in pages}
         self.prose = prose  # docs page → {placeholder: Markdown}
         self.in_nav: set[str] = set()
+        self.fast = fast  # False: every page through the theme (the tests compare the two)
+        self.quick: set[str] = set()  # the pages the shell may make (not in the navigation)
+        self.fast_pages = 0  # the pages the shell made
+        self.shells = Shells(None)
+        self.env = None
+        self.context: dict = {}
+        self.search = None  # Material's search plugin, if the site has search
+        self.mark = 0
+        self.entries: list[list[dict]] = []  # each page's search entries, in build order
+        self.order: list[str] = []  # the pages' sources, in build order (as ``entries``)
+        self.made: set[str] = set()  # the pages the shell made
+
+    def on_config(self, config):
+        self.search = next((p for p in config.plugins.values() if isinstance(p, SearchPlugin)),
+                           None)  # fmt: skip
+        self.fast = self.fast and config.use_directory_urls
 
     def on_env(self, env, *, config, files):
         env.globals["gp_nav_cache"] = {}
         env.globals["gp_stand_in_page"] = stand_in_page
+        self.env = env
+        self.shells = Shells(toc_from_theme(env))
         return env
 
     def on_nav(self, nav, *, config, files):
@@ -70,20 +111,59 @@ class GeneratedPages(BasePlugin):
 
     @event_priority(100)  # before the search plugin reads page.content
     def on_page_context(self, context, *, page, config, nav):
+        if self.search is not None:
+            self.mark = len(self.search.search_index.entries)
         generated = self.pages.get(page.file.src_uri)
-        if generated is not None:
-            # Search reads only the part it indexes (the same entries, parsed from less HTML);
-            # RestoreContent then gives the page all of it.
-            page.content = generated.search_html or generated.html
-            if generated.jsonld is not None:
-                page.meta["gp_jsonld"] = script_json(generated.jsonld)
+        if generated is None:
+            return context
+        self.context = context
+        if page.file.src_uri in self.quick:  # made in on_post_page; search skips it
+            page.content = ""
+            return context
+        # Search reads only the part it indexes (the same entries, parsed from less HTML);
+        # RestoreContent then gives the page all of it.
+        page.content = generated.search_html or generated.html
+        page.meta["gp_head"] = head_html(generated)
         return context
 
+    def after_search(self, page) -> None:
+        """The page's search entries, as the search plugin made them or as search_entries
+        makes them (for a page the shell makes)."""
+        generated = self.pages.get(page.file.src_uri)
+        quick = page.file.src_uri in self.quick
+        if generated is not None and not quick:
+            page.content = generated.html
+        if self.search is not None:
+            made = self.search.search_index.entries[self.mark :]
+            self.entries.append(search_entries(generated) if quick else made)
+            self.order.append(page.file.src_uri)
+
     def on_post_page(self, output: str, *, page, config):
-        if page.file.src_uri in self.pages:  # written: what only its own output needed can go
-            page.content = None
-            page.meta.pop("gp_jsonld", None)
+        generated = self.pages.get(page.file.src_uri)
+        if generated is None:
+            return output
+        if page.file.src_uri in self.quick:
+            key = shape(generated)
+            if key not in self.shells.by_shape:
+                self.shells.by_shape[key] = self.shell(key, page, generated)
+            if self.shells.by_shape[key] is None:
+                output = self.theme_page(page, generated)
+            else:
+                output = final_html(generated, self.shells)
+                self.fast_pages += 1
+                self.made.add(page.file.src_uri)
+        elif self.remember and (key := page_key(generated)) is not None:
+            self.page_shell(key, page, generated, output)
+        page.content = None  # written: what only its own output needed can go
+        page.meta.pop("gp_head", None)
         return output
+
+    @event_priority(-100)  # after the search plugin has written its index
+    def on_post_build(self, *, config):
+        if self.search is not None:
+            text = search_index_json(self.search.search_index.config, self.entries)
+            path = Path(config.site_dir) / "search" / "search_index.json"
+            path.write_bytes(text.encode("utf-8"))
 
     def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
         generated = self.pages.get(page.file.src_uri)
@@ -91,43 +171,98 @@ class GeneratedPages(BasePlugin):
             for placeholder, text in self.prose.get(page.file.src_uri, {}).items():
                 markdown = markdown.replace(placeholder, text)
             return markdown
-        page.meta = meta(generated, in_nav=generated.source in self.in_nav)
+        in_nav = generated.source in self.in_nav
+        page.meta = meta(generated, in_nav=in_nav)
+        if self.fast and not in_nav and shape(generated) is not None:
+            self.quick.add(generated.source)
+            # the theme is not run for it (on_post_page makes it), nor search (after_search)
+            page.meta = {**page.meta, "template": FAST_TEMPLATE, "search": {"exclude": True}}
         return markdown
+
+    def theme_page(self, page, generated: Page) -> str:
+        """The page as the theme makes it (main.html), for a page in on_post_page."""
+        page.meta = {**meta(generated, in_nav=False), "gp_head": head_html(generated)}
+        page.content = generated.html
+        return self.env.get_template("main.html").render(self.context)
+
+    def page_shell(self, key: tuple, page, generated: Page, output: str) -> None:
+        """A page of the navigation: its own shell, kept if it makes the theme's page."""
+        self.shells.by_shape[key] = self.shell(key, page, generated, in_nav=True)
+        if self.shells.by_shape[key] and final_html(generated, self.shells, key) != output:
+            self.shells.by_shape[key] = None
+
+    def shell(self, key: tuple, page, generated: Page, in_nav: bool = False) -> Shell | None:
+        """The shell of a shape, from the theme's page rendered with stand-in values; checked
+        against the theme's own page for this first page of the shape (None: they differ, and
+        that shape's pages are rendered by the theme)."""
+        if self.shells.toc is None and key[3]:
+            return None
+        stand = copy.copy(page)
+        stand.meta = {**meta(generated, in_nav=in_nav), "gp_head": HEAD}
+        if key[6]:  # the home page has the site's name for a title
+            stand.meta["title"] = TITLE
+        if key[1]:
+            stand.meta["description"] = DESCRIPTION
+        stand.content = stand_in_content(key)
+        stand.toc = get_toc([stand_in_token(0), stand_in_token(2)] if key[3] else [])
+        text = self.env.get_template("main.html").render({**self.context, "page": stand})
+        item = self.env.get_template("partials/toc-item.html")
+        region = tuple(item.render(toc_item=entry) for entry in stand.toc) if key[3] else None
+        made = cut(text, key, region)
+        if made is None or in_nav:
+            return made
+        self.shells.by_shape[key] = made
+        same = final_html(generated, self.shells) == self.theme_page(page, generated)
+        return made if same else None
 
 
 class RestoreContent(BasePlugin):
     """After search has read a generated page's searched part, the page gets its whole HTML."""
 
-    def __init__(self, pages: dict[str, Page]):
+    def __init__(self, main: GeneratedPages):
         super().__init__()
-        self.pages = pages
+        self.main = main
 
     @event_priority(-100)  # after the search plugin
     def on_page_context(self, context, *, page, config, nav):
-        generated = self.pages.get(page.file.src_uri)
-        if generated is not None:
-            page.content = generated.html
+        self.main.after_search(page)
         return context
 
 
-def meta(page: Page, in_nav: bool) -> dict:
-    """What the theme reads of a generated page, as page metadata."""
-    # The theme prints these into <title> and attributes as they are (MkDocs' Jinja does not
-    # escape): a title with quotes or a '<' must arrive escaped.
-    found: dict = {}
-    if page.path:  # the home page keeps the site's name as its <title>
-        found["title"] = str(escape(page.title))
-    if page.description:
-        found["description"] = str(escape(" ".join(page.description.split())))
-    if page.alternates:
-        found["gp_alternates"] = [{"type": t, "href": h} for t, h in page.alternates]
-    if page.hide:
-        found["hide"] = list(page.hide)
+def toc_from_theme(env) -> TocPieces | None:
+    """Material's table-of-contents entry (partials/toc-item.html) cut at its values."""
+    item = env.get_template("partials/toc-item.html")
+    tokens = [stand_in_token(n) for n in range(3)]
+    branch, leaf = get_toc([{**tokens[1], "children": [tokens[0], tokens[2]]}, tokens[0]])
+    return toc_pieces(item.render(toc_item=leaf), item.render(toc_item=branch))
+
+
+def search_entries(page: Page) -> list[dict]:
+    """A generated page's entries in the search index, made by Material's own code from the
+    part of the page search indexes (a pure function of the page)."""
     if not page.searched:
-        found["search"] = {"exclude": True}
-    if not in_nav:  # its navigation is the same as every such page's at its depth
-        found["gp_nav_key"] = f"depth-{page.path.count('/') + 1 if page.path else 0}"
-    return found
+        return []
+    index = SearchIndex()
+    index.add_entry_from_context(
+        SimpleNamespace(
+            meta=meta(page, in_nav=False),
+            toc=get_toc(page.toc),
+            title=page.title,
+            url=f"{page.path}/" if page.path else "",
+            content=page.search_html or page.html,
+        )  # fmt: skip
+    )
+    return index.entries
+
+
+def search_index_json(config: dict, entries: list[list[dict]]) -> str:
+    """search/search_index.json from every page's entries in build order, as Material writes
+    it (SearchIndex.generate_search_index)."""
+    data = {
+        "config": {key: config[key] for key in ["lang", "separator", "pipeline", "fields"]},
+        "docs": [entry for page in entries for entry in page],
+    }
+    return json.dumps(data, separators=(",", ":"), default=str)
 
 
 def render(page, generated: Page) -> None:
@@ -148,10 +283,13 @@ def stand_in_page(page, title: str) -> SimpleNamespace:
 
 
 def build(config: dict, work: Path, out: Path, docs: Path, nav: list, pages: list[Page],
-          prose: dict, source_date_epoch: str, overrides: Path = OVERRIDES) -> None:  # fmt: skip
+          prose: dict, source_date_epoch: str, overrides: Path = OVERRIDES,
+          fast: bool = True, remember: bool = False) -> Remembered:  # fmt: skip
     """Build the site into ``out`` with MkDocs: the configuration ``config`` (as read from
     mkdocs.yml: ``config.py``) with this build's folders, navigation and theme overrides.
-    MkDocs' warnings fail the build."""
+    MkDocs' warnings fail the build. ``fast``: the pages the navigation does not list are
+    made from their shape's shell (shell.py), not by the theme. What an update of the site
+    needs to make those pages again without MkDocs (``Remembered``)."""
     config = dict(config)
     config["docs_dir"] = str(docs)
     config["site_dir"] = str(out)
@@ -176,8 +314,8 @@ def build(config: dict, work: Path, out: Path, docs: Path, nav: list, pages: lis
         gc.freeze()
         with environment("SOURCE_DATE_EPOCH", source_date_epoch):
             cfg = load_config(str(config_path))
-            plugin = cfg.plugins["goodpractice"] = GeneratedPages(pages, prose)
-            cfg.plugins["goodpractice-restore"] = RestoreContent(plugin.pages)
+            plugin = cfg.plugins["goodpractice"] = GeneratedPages(pages, prose, fast, remember)
+            cfg.plugins["goodpractice-restore"] = RestoreContent(plugin)
             mkdocs_build(cfg)
     except (MkDocsException, SystemExit) as error:
         detail = "\n".join(messages.problems) or str(error)
@@ -189,6 +327,23 @@ def build(config: dict, work: Path, out: Path, docs: Path, nav: list, pages: lis
         logger.propagate = old_propagate
     if messages.problems:
         raise SiteError("MkDocs reported problems:\n" + "\n".join(messages.problems))
+    search = plugin.search.search_index.config if plugin.search is not None else None
+    return Remembered(
+        plugin.fast_pages, plugin.shells, plugin.made, search,
+        dict(zip(plugin.order, plugin.entries, strict=True)),
+    )  # fmt: skip
+
+
+@dataclass
+class Remembered:
+    """What a build leaves for the next to update the site without MkDocs: the shells, the
+    pages the shell made, and every page's search entries in build order."""
+
+    fast_pages: int  # the generated pages the shell made
+    shells: Shells
+    made: set[str]  # their sources
+    search: dict | None  # the search index's configuration; None: the site has no search
+    entries: dict[str, list[dict]]  # every page's search entries, by source, in build order
 
 
 @contextlib.contextmanager

@@ -58,7 +58,9 @@ class Page:
 class Site:
     """The pages and the site's own files, made from the read model and the exports."""
 
-    def __init__(self, read: ReadModel, exports: Mapping[str, bytes]):
+    def __init__(self, read: ReadModel, exports: Mapping[str, bytes], triples=None):
+        """``triples``: the graph's triples as a Python collection, if the caller has them
+        (faster to walk than the rdflib graph)."""
         self.read = read
         self.base = read.base
         self.exports = exports
@@ -66,6 +68,10 @@ class Site:
         self.templates = Templates()
         self.pages: list[Page] = []
         self.files: dict[str, bytes] = {}
+        self.produced: dict = {}  # a resource (or a memorandum's views) → its pages' sources
+        # the order of the pages, as keys of ``produced`` (or ("page", source) for a page of
+        # no resource's): with ``only``, those not made again too
+        self.sequence: list = []
         # What several pages ask again and again, read once
         self.plain_texts: dict = {}  # node → its text as read (common.plain_text)
         self.practices_by_memorandum: dict = {}  # (memorandum.practices_of_memorandum)
@@ -74,7 +80,7 @@ class Site:
         self.resources = sorted(
             {
                 URIRef(str(node).split("#", 1)[0])
-                for triple in read.graph
+                for triple in (read.graph if triples is None else triples)
                 for node in triple
                 if isinstance(node, URIRef)
                 and str(node).startswith(base)
@@ -92,10 +98,12 @@ class Site:
 
         context = {"here": path, "cite": cite(self, context["title"], page.get("iri"), path),
                    **context}  # fmt: skip
-        html, toc = self.templates.page(template, context)
-        made = Page(path, context["title"], html, toc, searched=searched, **page)
-        if searched:
-            made.search_html = self.templates.page(template, context, search=True)[0]
+        if searched:  # the page and the part search indexes, from one rendering
+            html, toc, search_html = self.templates.page_and_search(template, context)
+        else:
+            (html, toc), search_html = self.templates.page(template, context), None
+        made = Page(path, context["title"], html, toc, searched=searched,
+                    search_html=search_html, **page)  # fmt: skip
         self.pages.append(made)
         return made
 
@@ -150,9 +158,11 @@ class Site:
         if problems:
             raise SiteError("\n".join(problems))
 
-    def render(self) -> None:
+    def render(self, only: set | None = None) -> None:
         """Every page: one per resource, then the home page, the indexes, the views of each
-        memorandum, the data model, the queries; and the server configurations."""
+        memorandum, the data model, the queries; and the server configurations. ``only`` (an
+        update of the site): the pages of these resources, and the views of these memoranda,
+        with every page that is no resource's. ``produced`` records each resource's pages."""
         from . import (
             catalogue,
             changes,
@@ -189,17 +199,29 @@ class Site:
         for node in self.resources:
             if self.key(node) == "def":
                 continue  # the data model page, below
+            self.sequence.append(node)
+            if only is not None and node not in only:
+                continue
+            first = len(self.pages)
             kinds[self.read.kind(node)](self, node)
-        home.home(self)
-        indexes.memoranda(self)
-        indexes.documents(self)
-        indexes.organisations(self)
+            self.produced[node] = [page.source for page in self.pages[first:]]
+        self.in_sequence(home.home, indexes.memoranda, indexes.documents, indexes.organisations)
         for memo in self.read.memoranda:
-            views.matrix(self, memo)
-            views.network(self, memo)
-        model.model(self)
-        queries.queries(self)
+            self.sequence.append(("views", memo))
+            if only is None or memo in only:
+                first = len(self.pages)
+                views.matrix(self, memo)
+                views.network(self, memo)
+                self.produced[("views", memo)] = [page.source for page in self.pages[first:]]
+        self.in_sequence(model.model, queries.queries)
         self.server_config()
+
+    def in_sequence(self, *makers) -> None:
+        """Pages that belong to no resource, recorded in ``sequence`` one by one."""
+        for make in makers:
+            first = len(self.pages)
+            make(self)
+            self.sequence += [("page", page.source) for page in self.pages[first:]]
 
     def server_config(self) -> None:
         """The Apache and nginx configurations for content negotiation, for the base's path."""

@@ -65,7 +65,10 @@ def memorandum(site, memo) -> None:
 
 
 def neighbours(site, here: str, node, ordered: list, noun: str, label) -> list:
-    """Links to the previous and the next of ``node`` in ``ordered``, where there are."""
+    """Links to the previous and the next of ``node`` in ``ordered``, where there are (none for
+    a retired practice: it is out of the document's order)."""
+    if node not in ordered:
+        return []
     i = ordered.index(node)
     what = f" {noun}" if noun else ""
     nav = []
@@ -106,7 +109,9 @@ def practices_of_memorandum(site, memo) -> list:
     if memo not in cache:
         read = site.read
         cache[memo] = read.ordered(
-            p for p in read.graph.subjects(SKOS.inScheme, memo) if read.kind(p) == "practice"
+            p
+            for p in read.graph.subjects(SKOS.inScheme, memo)
+            if read.kind(p) == "practice" and not read.retired(p)
         )
     return cache[memo]
 
@@ -117,7 +122,7 @@ def practice(site, node) -> None:
     memo = read.value(node, SKOS.inScheme)
     section = read.value(node, SKOS.broader)
     practices = practices_of_memorandum(site, memo)
-    i = practices.index(node)
+    i = practices.index(node) if node in practices else -2  # retired: out of the order
     shown = {node, *(practices[j] for j in (i - 1, i + 1) if 0 <= j < len(practices))}
     context = {
         "title": f"Good Practice {read.ordinal(node)}: {read.text(node, SKOS.prefLabel)}",

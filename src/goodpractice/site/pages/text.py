@@ -39,7 +39,9 @@ def footnote(site, node) -> None:
         "number": number,
         "memo": urls.link(here, memo, read.text(memo, DCTERMS.title)),
         # the marker of this footnote, in the text of its unit
-        "unit": urls.link(here, URIRef(f"{unit}#fn-{number}"), read.full_label(unit)),
+        "unit": urls.link(here, URIRef(f"{unit}#fn-{number}"), read.full_label(unit))
+        if unit is not None  # a retired footnote whose marker the text no longer carries
+        else None,
         "text": common.paragraphs(site, read.text(node, GP.markedText), here, unit=node),
         "citations": [
             {

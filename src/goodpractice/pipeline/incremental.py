@@ -1,0 +1,331 @@
+"""Rebuilds that redo only what an edit changes (``goodpractice serve``), with the same result,
+byte for byte, as a clean build of the same content.
+
+A ``Rebuilder`` keeps what the last good build was made from and made: the content files it
+read (path, time, size), the published graph's triples, and the names of its files. The first
+build, and any build after a change the rebuilder cannot follow (the publication file, a release
+record, the site's configuration or prose pages), is a full build. Otherwise a rebuild:
+
+    load     the content and its graph, as a full build does
+    compare  the published graph with the last one: the triples that changed, their nodes
+    check    the shapes, fidelity and release rules (only violations stop it)
+    exports  the files of the resources whose documents hold a changed node, and the files of
+             the whole dataset; every other resource's files are kept as they are
+    stage    build/ copied beside itself as hard links: a file whose bytes differ is rewritten
+             (a new file, never written through a link), one no longer made is removed
+    site     the site, staged the same way, then both swapped into place as a full build does
+
+So the last good build/ and site/ survive any failure, as with a full build.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from itertools import chain
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import VOID
+
+from ..export import forget_index
+from ..export.files import dataset_wide_files, resource_files
+from ..export.index import index_for
+from ..graph.build import graph_parts, new_graph
+from ..iris import resource_path
+from ..staging import MARKER, MARKER_TEXT, Staged, stage_over
+
+# Content files a rebuild follows; a change anywhere else in the content folder is a full build.
+FOLLOWED = ("memoranda", "catalogue", "source")
+
+
+@dataclass
+class Last:
+    """What the last good build was made from and made, as it left them."""
+
+    content: dict[str, tuple[int, int]]  # content_state() when it started
+    triples: set[tuple]  # the published graph
+    exports: set[str]  # the files of build/
+    folders: tuple  # build/ and site/ as it left them (device, inode): nobody replaced them
+    site: object | None  # what an update of the site needs (site.incremental.SiteMemory)
+    resources: set[URIRef]  # the resources with files of their own
+    checked: set[tuple]  # the triples the check saw (the published ones less the description)
+    changed: set[str] = field(default_factory=set)  # content files changed since (a rebuild's)
+
+    @classmethod
+    def of(cls, built, content: dict, out_dir: Path, site_dir: Path | None) -> Last:
+        return cls(content, built.triples, set(built.files), identities(out_dir, site_dir),
+                   built.site_memory, built.resources, built.checked)  # fmt: skip
+
+
+def identities(*folders: Path | None) -> tuple:
+    found = []
+    for folder in folders:
+        try:
+            stat = os.stat(folder) if folder is not None else None
+        except OSError:
+            stat = None
+        found.append((stat.st_dev, stat.st_ino) if stat else None)
+    return tuple(found)
+
+
+def can_follow(last: Last | None, content: dict, out_dir: Path, site_dir: Path | None) -> bool:
+    """Whether a rebuild can start from ``last``: the output folders are still the ones it
+    left, and only content files it follows changed since."""
+    if last is None or identities(out_dir, site_dir) != last.folders:
+        return False
+    return followed(changed_files(last.content, content))
+
+
+# The files of a resource: ``rabat-washington/gp10`` + each (``export.files.resource_files``)
+RESOURCE_FILE_SUFFIXES = (".embedded.jsonld", ".jsonld", ".ttl", ".nt")
+
+
+def stage_exports(model, out_dir: Path, last: Last) -> tuple[Staged, set]:
+    """build/'s new contents, staged over the last build's: the files of the whole dataset,
+    and those of each resource whose document a change can alter; the others stay as they
+    are. With the resources whose pages the change can alter."""
+    index = index_for(model.graph)
+    now = set(index.all)
+    changed = changed_nodes(last.triples, now)
+    resources = set(index.resources(index.base))
+    exported = affected_resources(index, changed, index.base)
+    owner = {resource_path(str(node), index.base): node for node in resources | last.resources}
+    kept = {name for name in last.exports
+            if (node := owner.get(file_owner(name))) is not None
+            and node in resources and node not in exported}  # fmt: skip
+    pairs = chain(
+        dataset_wide_files(model.graph),
+        (pair for node in sorted(exported) for pair in resource_files(index, node)),
+        model.release_files.items(),  # earlier releases' data, at dataset/<version>.*
+        [(MARKER, MARKER_TEXT)],
+    )
+    staged = stage_over(out_dir, pairs, kept=kept)
+    return staged, affected_pages(index, changed, exported)
+
+
+def file_owner(name: str) -> str:
+    """The resource path a file of a resource is named after ('' for any other file)."""
+    for suffix in RESOURCE_FILE_SUFFIXES:
+        if name.endswith(suffix):
+            return name.removesuffix(suffix)
+    return ""
+
+
+def affected_pages(index, changed: set[URIRef], exported: set[URIRef]) -> set:
+    """The resources whose pages a change can alter: those whose documents it alters, those
+    whose members link to a changed node or are linked from one (a page names what it links
+    to, and lists what cites it), every page of a memorandum one of whose members changed (a
+    page shows its neighbours in the document), and the changed nodes themselves (the dataset
+    and its releases have pages, not documents)"""
+    near = set(changed)
+    for s, _p, o in index.all:
+        if not isinstance(o, URIRef):
+            continue
+        subject, target = resource_of(s), resource_of(o)
+        if target in changed and subject is not None:
+            near.add(subject)
+        if subject in changed:
+            near.add(target)
+    # and the dataset's page, which gives the size of each file of the whole dataset
+    pages = set(exported) | near | {index.dataset}
+    for node in index.resources(index.base):
+        members = index.members(node)
+        if any(resource_of(m) in near for m in members):
+            pages.add(node)
+    for memo in index.objects(index.dataset, VOID.rootResource):
+        if memo in pages:
+            pages.update(resource_of(m) for m in index.members(memo))
+    return pages
+
+
+def content_state(content_dir: Path) -> dict[str, tuple[int, int]]:
+    """Every file under the content folder: relative path → (modification time, size)."""
+    state = {}
+    root = Path(content_dir)
+    for folder, _dirs, names in os.walk(root):
+        for name in names:
+            path = Path(folder, name)
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            state[path.relative_to(root).as_posix()] = (stat.st_mtime_ns, stat.st_size)
+    return state
+
+
+def changed_files(before: dict, after: dict) -> set[str]:
+    return {name for name in before.keys() | after.keys() if before.get(name) != after.get(name)}
+
+
+def followed(names: Iterable[str]) -> bool:
+    """Whether a rebuild can follow a change to these content files."""
+    return all(name.split("/", 1)[0] in FOLLOWED for name in names)
+
+
+# --------------------------------------------------------------------------------------------
+# The content and its graph, read again only where they changed
+
+
+class TripleList:
+    """What a graph part adds, in order, once each: a stand-in for the graph it adds to."""
+
+    def __init__(self):
+        self.triples: dict[tuple, None] = {}
+
+    def add(self, triple: tuple) -> None:
+        self.triples[triple] = None
+
+
+class Reuse:
+    """What a rebuild reuses of the last one: the memoranda read (``load_content``), and the
+    content's graph, which it changes part by part (``graph_parts``) instead of building it
+    anew. The graph the build then adds to (the releases' history, their description) is put
+    back as the content made it (``restore``) before the next rebuild changes it again."""
+
+    def __init__(self):
+        self.memoranda: dict = {}
+        self.graph: Graph | None = None
+        self.parts: dict[str, tuple[object, dict]] = {}  # key → (source, its triples)
+        self.counts: Counter = Counter()  # triple → how many parts add it
+        self.published: Graph | None = None  # the published graph, for the site
+        self.published_triples: set[tuple] = set()
+        self.rebuilt: set[str] = set()
+        # memoranda made again since the last good build (one that failed made them too)
+        self.unchecked: set[str] = set()
+
+    def build_graph(self, content) -> Graph:
+        try:
+            return self._build_graph(content)
+        except BaseException:
+            self.__init__()  # a graph half changed is no start for the next rebuild
+            raise
+
+    def _build_graph(self, content) -> Graph:
+        if self.graph is not None:
+            forget_index(self.graph)  # built for the last graph, which may keep its size
+        self.rebuilt: set[str] = set()  # the parts made again
+        parts = {}
+        for part in graph_parts(content):
+            kept = self.parts.get(part.key)
+            if kept is None or kept[0] != part.source:
+                self.rebuilt.add(part.key)
+                if part.key.startswith("memorandum "):
+                    self.unchecked.add(part.key.removeprefix("memorandum "))
+                made = TripleList()
+                part.add(made)
+                kept = (part.source, made.triples)
+            parts[part.key] = kept
+        if self.graph is None:
+            self.graph = new_graph()
+        change: Counter = Counter()
+        for key in self.parts.keys() | parts.keys():
+            old, new = self.parts.get(key), parts.get(key)
+            if old is new:
+                continue
+            change.subtract(iter(old[1]) if old else ())  # the triples, not as a mapping
+            change.update(iter(new[1]) if new else ())
+        removed, added = [], []
+        for triple, delta in change.items():
+            before = self.counts[triple]
+            after = before + delta
+            if after <= 0:
+                del self.counts[triple]
+                if before > 0:
+                    removed.append(triple)
+            else:
+                self.counts[triple] = after
+                if before == 0:
+                    added.append(triple)
+        for triple in removed:
+            self.graph.remove(triple)
+        self.graph.addN((*triple, self.graph) for triple in added)
+        self.parts = parts
+        return self.graph
+
+    def changed_memoranda(self, content, changed_files: set[str]) -> set[str]:
+        """The keys of the memoranda whose graph part was made again, or whose source text is
+        one of ``changed_files`` (relative to the content folder)."""
+        keys = set(self.unchecked)
+        root = Path(content.root)
+        for memo in content.memoranda:
+            try:
+                source = Path(memo.source).resolve().relative_to(root.resolve()).as_posix()
+            except ValueError:
+                keys.add(memo.key)  # outside the content folder: not followed, so checked
+                continue
+            if source in changed_files:
+                keys.add(memo.key)
+        return keys
+
+    def published_graph(self, triples: set[tuple]) -> Graph:
+        """The published graph (what the site reads): the last one, changed to hold
+        ``triples``."""
+        if self.published is None:
+            self.published, self.published_triples = new_graph(), set()
+        graph, before = self.published, self.published_triples
+        for triple in before - triples:
+            graph.remove(triple)
+        graph.addN((*triple, graph) for triple in triples - before)
+        self.published_triples = triples
+        return graph
+
+    def restore(self) -> None:
+        """The graph as the content made it: what the build added to it taken out again."""
+        if self.graph is None:
+            return
+        now = set(self.graph)
+        for triple in now - self.counts.keys():
+            self.graph.remove(triple)
+        self.graph.addN((*triple, self.graph) for triple in self.counts.keys() - now)
+
+
+# --------------------------------------------------------------------------------------------
+# What changed in the graph
+
+
+def focus_nodes(before: set[tuple], after: set[tuple]) -> set:
+    """The nodes whose shapes an edit can change the findings of (``check.check_focus``): the
+    nodes of every triple added or removed, and the nodes linking to one of them (a shape
+    reads the rdf:type of the values it checks)."""
+    nodes = set()
+    for s, _p, o in before ^ after:
+        nodes.add(s)
+        if not isinstance(o, Literal):
+            nodes.add(o)
+    linking = {s for s, _p, o in after if o in nodes}
+    return nodes | linking
+
+
+def resource_of(node) -> URIRef | None:
+    """The resource a node belongs to: a hash IRI's document is the IRI before the '#'."""
+    if not isinstance(node, URIRef):
+        return None
+    return URIRef(str(node).split("#", 1)[0])
+
+
+def changed_nodes(before: set[tuple], after: set[tuple]) -> set[URIRef]:
+    """The resources named (as subject or object) by a triple one graph has and the other not."""
+    nodes = set()
+    for triple in before ^ after:
+        for node in (triple[0], triple[2]):
+            resource = resource_of(node)
+            if resource is not None:
+                nodes.add(resource)
+    return nodes
+
+
+def affected_resources(index, changed: set[URIRef], base_iri: str) -> set[URIRef]:
+    """The resources whose documents a change can alter: a document holds its members' triples
+    (``ResourceIndex.members``) and orders the nodes they link to, so a resource is affected if
+    one of its members changed or links to a node that changed."""
+    resources = index.resources(base_iri)
+    if index.has_blank_nodes:  # a blank node lives in every document that links to it
+        return set(resources)
+    dirty = set(changed)
+    for s, _p, o in index.all:
+        if isinstance(o, URIRef) and resource_of(o) in changed:
+            dirty.add(resource_of(s))
+    return {r for r in resources if any(resource_of(m) in dirty for m in index.members(r))}

@@ -1,0 +1,102 @@
+"""``check_focus``: the shapes run on some resources only gives exactly the full check's results
+on those resources, plus every result of the whole-graph shapes (those with a SPARQL
+constraint), on the real memorandum broken in many ways (the first batch of the shape cases)."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pyshacl
+import pytest
+from rdflib import URIRef
+from rdflib.namespace import SH
+
+from goodpractice.check import (
+    ShapesRun,
+    check_focus,
+    findings_from_report,
+    focus_report,
+    run_shapes,
+    shapes_graph,
+    whole_graph_shapes,
+)
+
+from .conftest import BASE
+from .shape_cases import BATCHES, mutated
+
+# Broken by the first batch: a practice (core shapes), a memorandum (a whole-graph shape's focus)
+BROKEN_PRACTICE = URIRef(BASE + "rabat-washington/gp5")
+MEMORANDUM = URIRef(BASE + "rabat-washington")
+ELSEWHERE = URIRef(BASE + "nowhere/cited")  # a dangling link the batch adds: not asked for
+
+
+@pytest.fixture(scope="module")
+def broken(model):
+    return SimpleNamespace(
+        content=model.content, graph=mutated(model.graph, BATCHES[0]), locations=model.locations
+    )
+
+
+@pytest.fixture(scope="module")
+def full(broken):
+    return run_shapes(broken.graph, processes=1)
+
+
+def results(report) -> set[tuple]:
+    """Each top-level result as (focus node, path, value, message)."""
+    found = set()
+    for result in report.objects(None, SH.result):
+        path = report.value(result, SH.resultPath)
+        found.add(
+            (
+                report.value(result, SH.focusNode),
+                path if isinstance(path, URIRef) else None,
+                report.value(result, SH.value),
+                str(report.value(result, SH.resultMessage)),
+            )
+        )
+    return found
+
+
+@pytest.fixture(scope="module")
+def whole(broken):
+    """The results of the whole-graph shapes, by plain pySHACL."""
+    _conforms, report, _text = pyshacl.validate(
+        broken.graph,
+        shacl_graph=shapes_graph(fast_paths=False),
+        inference="none",
+        use_shapes=sorted(whole_graph_shapes()),
+    )
+    return results(report)
+
+
+def test_the_focused_check_gives_exactly_the_full_checks_results_on_its_nodes(broken, full, whole):
+    every = results(full)
+    asked = {BROKEN_PRACTICE, MEMORANDUM, URIRef(BASE + "rabat-washington/gp1")}
+    assert whole and whole <= every
+    expected = {r for r in every if r[0] in asked} | whole
+    run = ShapesRun()
+    assert results(focus_report(broken.graph, asked, run)) == expected
+    assert run.prechecked > 0  # the nodes found to conform were left out of pySHACL's run
+    # the batch breaks the nodes asked for, and others, which are not reported
+    assert any(r[0] == BROKEN_PRACTICE for r in expected)
+    assert any(r[0] == ELSEWHERE for r in every) and all(r[0] != ELSEWHERE for r in expected)
+
+
+def test_a_node_outside_the_focus_is_not_reported(broken, full, whole):
+    outside = [r for r in results(full) if r[0] == ELSEWHERE]
+    assert outside and outside[0][3].startswith("A resource is cited (cito:cites) but not")
+    assert results(focus_report(broken.graph, {ELSEWHERE})) == set(outside) | whole
+    assert results(focus_report(broken.graph, set())) == whole
+
+
+def test_check_focus_gives_the_full_checks_findings_on_its_nodes(broken, full):
+    """As findings (``validate``'s form): the practice's, no others but the whole-graph ones."""
+    practice = "rabat-washington/gp5"
+    every = set(findings_from_report(full, broken))
+    focused = check_focus(broken, {BROKEN_PRACTICE})
+    assert set(focused) <= every
+    assert {f for f in every if f.resource == practice} <= set(focused)
+    assert not any(f.resource == "nowhere/cited" for f in focused)
+    none = check_focus(broken, set())  # the whole-graph shapes' findings alone
+    assert set(focused) - set(none) == {f for f in every if f.resource == practice} - set(none)
