@@ -196,6 +196,20 @@ def forget_index(graph: Graph) -> None:
     _INDEXES.pop(graph, None)
 
 
+def publish_in_place(graph: Graph) -> tuple[Graph, list[tuple]]:
+    """The graph with its dataset description added to it, not copied (for a build that no
+    longer needs the graph as it was), and the published triples as a list; a copy where the
+    graph has blank nodes (the published ones are labelled canonically)."""
+    index = index_for(graph)
+    triples = index.all
+    if (dataset_iri(graph), DCAT.distribution, None) in graph or index.has_blank_nodes:
+        return index.graph, triples
+    # published_triples lists the graph's own triples first, then the description
+    graph.addN((*triple, graph) for triple in triples[index.source_size :])
+    forget_index(graph)
+    return graph, triples
+
+
 def published_graph(graph: Graph) -> Graph:
     """The graph with its dataset description: DCAT distributions, release and VoID statistics
     (the triples of dataset.nt, as an rdflib graph). Idempotent."""

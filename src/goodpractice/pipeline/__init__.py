@@ -28,8 +28,8 @@ from .. import site  # site.build_site, looked up per build: tests replace it
 from ..check import FocusedCheck, fidelity_problems
 from ..check import background as background_check  # looked up per build: tests replace it
 from ..content import ContentError
-from ..export import forget_index, iter_dataset_files, published_graph
-from ..export.index import index_for
+from ..export import forget_index, iter_dataset_files
+from ..export.index import index_for, publish_in_place
 from ..export.vocpub import missing_facts
 from ..site import incremental as site_update
 from ..staging import MARKER, MARKER_TEXT, StagedFiles, Swap, remove_abandoned, stage_tree
@@ -170,9 +170,9 @@ class Run:
         self.writing = site_dir
         # The site reads the published graph alone: the exports' index can go.
         if self.reuse is not None and self.triples is not None:
-            published = self.reuse.published_graph(self.triples)
-        else:
-            published = published_graph(model.graph)
+            published, triples = self.reuse.published_graph(self.triples), self.triples
+        else:  # the content graph is not needed as it was any more: no copy
+            published, triples = publish_in_place(model.graph)
         forget_index(model.graph)
         # The publication folder (the one holding the content folder) may have its own
         # mkdocs.yml and docs/, merged over the packaged default.
@@ -189,7 +189,7 @@ class Run:
                 return update.pages
         report = site.build_site(
             published, site_dir, exports=self.files, before_replace=self.swap,
-            publication=publication, remember=self.remember,
+            publication=publication, remember=self.remember, triples=triples,
         )  # fmt: skip
         self.site_memory = report.memory
         return report.pages

@@ -57,8 +57,11 @@ def docs_folder() -> Path:
     return default_docs()
 
 
-def render_site(graph: Graph, exports: Mapping[str, bytes] | None = None) -> Site:
-    """Every page of the site (its article; MkDocs adds the theme) and the site's own files."""
+def render_site(
+    graph: Graph, exports: Mapping[str, bytes] | None = None, triples=None
+) -> Site:
+    """Every page of the site (its article; MkDocs adds the theme) and the site's own files.
+    ``triples``: the published graph's triples as a list, if the caller has them."""
     exports = exports if exports is not None else export.dataset_files(graph)
     # The published graph: the data with its DCAT description (distributions, the release),
     # whose IRIs get pages too.
@@ -68,7 +71,7 @@ def render_site(graph: Graph, exports: Mapping[str, bytes] | None = None) -> Sit
         raise SiteError(
             f"the graph has no dataset description with a void:uriSpace ({error})"
         ) from None
-    site = Site(read, exports)
+    site = Site(read, exports, triples)
     site.render()
     return site
 
@@ -82,6 +85,7 @@ def build_site(
     publication: Path | None = None,
     fast: bool = True,
     remember: bool = False,
+    triples=None,
 ) -> SiteReport:
     """Render the site from ``graph`` and write it to ``site_dir``, replacing it only when the
     whole build succeeded. ``before_replace`` is called once the new site is complete, before
@@ -97,7 +101,7 @@ def build_site(
 
     started = time.perf_counter()
     config = site_config(publication, config_file)
-    site = render_site(graph, exports)
+    site = render_site(graph, exports, triples)
     sources = [page.source for page in site.pages]
     if len(set(sources)) != len(sources):
         twice = sorted({s for s in sources if sources.count(s) > 1})
