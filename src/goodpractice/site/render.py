@@ -8,7 +8,13 @@ import re
 from pathlib import Path
 
 import orjson
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    BytecodeCache,
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    select_autoescape,
+)
 
 from .links import Code, Emphasis, Link
 from .markup import slug
@@ -90,6 +96,24 @@ def same_entities(text: str) -> str:
     return text.replace("&#34;", "&quot;").replace("&#39;", "&#x27;")
 
 
+class CompiledTemplates(BytecodeCache):
+    """Compiled templates kept in memory for the life of the process, so that a rebuild in
+    ``goodpractice serve`` compiles none (Jinja compares each with its source's checksum)."""
+
+    def __init__(self):
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED = CompiledTemplates()
+
+
 class Templates:
     def __init__(self):
         self.state = PageState()
@@ -101,6 +125,7 @@ class Templates:
             keep_trailing_newline=True,
             auto_reload=False,  # compiled once: the templates do not change during a build
             undefined=StrictUndefined,
+            bytecode_cache=COMPILED,
         )
         env.globals["state"] = self.state
         env.filters["slug"] = slug

@@ -3,7 +3,9 @@ words; and the ontology's own files (def.ttl, def.jsonld, def.nt)."""
 
 from __future__ import annotations
 
+import functools
 import json
+from pathlib import Path
 
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
@@ -187,13 +189,26 @@ class Shapes:
         return out
 
 
+def parsed(path: Path) -> Graph:
+    """The Turtle file, parsed once per process while it stays the same (a rebuild in
+    ``goodpractice serve`` parses it again only if it changed). Read-only: shared."""
+    if not path.exists():
+        return Graph()
+    stat = path.stat()
+    return _parsed(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=4)
+def _parsed(path: Path, modified: int, size: int) -> Graph:
+    graph = Graph()
+    graph.parse(path, format="turtle")
+    return graph
+
+
 def model(site) -> None:
-    onto = Graph()
-    onto.parse(ontology_file("ontology.ttl"), format="turtle")
+    onto = parsed(ontology_file("ontology.ttl"))
     shapes_path = ontology_file("shapes.ttl")
-    shapes = Graph()
-    if shapes_path.exists():
-        shapes.parse(shapes_path, format="turtle")
+    shapes = parsed(shapes_path)
     context = {
         "title": "Data model",
         "namespace": str(GP),
