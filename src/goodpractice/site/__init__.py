@@ -57,9 +57,7 @@ def docs_folder() -> Path:
     return default_docs()
 
 
-def render_site(
-    graph: Graph, exports: Mapping[str, bytes] | None = None, triples=None
-) -> Site:
+def render_site(graph: Graph, exports: Mapping[str, bytes] | None = None, triples=None) -> Site:
     """Every page of the site (its article; MkDocs adds the theme) and the site's own files.
     ``triples``: the published graph's triples as a list, if the caller has them."""
     exports = exports if exports is not None else export.dataset_files(graph)
