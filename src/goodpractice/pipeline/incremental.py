@@ -28,7 +28,7 @@ from itertools import chain
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import VOID
+from rdflib.namespace import RDF, VOID
 
 from ..export import forget_index
 from ..export.files import dataset_wide_files, resource_files
@@ -36,6 +36,7 @@ from ..export.index import index_for
 from ..graph.build import graph_parts, new_graph
 from ..iris import resource_path
 from ..staging import MARKER, MARKER_TEXT, Staged, stage_over
+from ..vocab import GP
 
 # Content files a rebuild follows; a change anywhere else in the content folder is a full build.
 FOLLOWED = ("memoranda", "catalogue", "source")
@@ -307,14 +308,19 @@ def resource_of(node) -> URIRef | None:
 
 
 def changed_nodes(before: set[tuple], after: set[tuple]) -> set[URIRef]:
-    """The resources named (as subject or object) by a triple one graph has and the other not."""
+    """The resources named (as subject or object) by a triple one graph has and the other not;
+    not the classes and properties of the ontology (a node's type names its class: that
+    changes no page or document of the class's other members)."""
     nodes = set()
-    for triple in before ^ after:
-        for node in (triple[0], triple[2]):
+    for s, p, o in before ^ after:
+        for node in (s, o) if p != RDF.type else (s,):
             resource = resource_of(node)
-            if resource is not None:
+            if resource is not None and not resource.startswith(ONTOLOGY):
                 nodes.add(resource)
     return nodes
+
+
+ONTOLOGY = str(GP)
 
 
 def affected_resources(index, changed: set[URIRef], base_iri: str) -> set[URIRef]:
