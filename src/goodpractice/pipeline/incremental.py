@@ -122,13 +122,16 @@ def affected_pages(index, changed: set[URIRef], exported: set[URIRef]) -> set:
     page shows its neighbours in the document), and the changed nodes themselves (the dataset
     and its releases have pages, not documents)"""
     near = set(changed)
+    # The dataset changes with its statistics and files, which only its own page shows: what
+    # it links to (every memorandum) is not near
+    sources = changed - {index.dataset}
     for s, _p, o in index.all:
         if not isinstance(o, URIRef):
             continue
         subject, target = resource_of(s), resource_of(o)
         if target in changed and subject is not None:
             near.add(subject)
-        if subject in changed:
+        if subject in sources:
             near.add(target)
     # and the dataset's page, which gives the size of each file of the whole dataset
     pages = set(exported) | near | {index.dataset}
