@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import http.client
 import shutil
 import socket
 import subprocess
@@ -103,9 +104,25 @@ def running_serve(root: Path, *options: str, ready: Callable[[str], bool]) -> It
             time.sleep(0.3)
         yield url, log
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process, 10)
         log.close()
+
+
+def stop(process: subprocess.Popen, seconds: float) -> None:
+    """Ask a server process to end; kill it if it has not within ``seconds``."""
+    process.terminate()
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def http_get(port: int, path: str, headers: dict) -> tuple[int, dict, bytes]:
+    """A GET to a server on this machine: status, headers (lower-case names), body."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("GET", path, headers=headers)
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    return response.status, {k.lower(): v for k, v in response.getheaders()}, body

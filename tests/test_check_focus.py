@@ -100,3 +100,17 @@ def test_check_focus_gives_the_full_checks_findings_on_its_nodes(broken, full):
     assert not any(f.resource == "nowhere/cited" for f in focused)
     none = check_focus(broken, set())  # the whole-graph shapes' findings alone
     assert set(focused) - set(none) == {f for f in every if f.resource == practice} - set(none)
+
+
+def test_a_minimum_that_cannot_be_compared_leaves_the_node_to_pyshacl():
+    """The precheck passes a value as at least sh:minInclusive only when it can compare them;
+    a dateTime against a date raises in pySHACL's comparison, and the node goes to pySHACL."""
+    from rdflib import Literal
+    from rdflib.namespace import XSD
+
+    from goodpractice.check.precheck import at_least
+
+    day = Literal("2018-01-01", datatype=XSD.date)
+    assert at_least(Literal("2018-01-02", datatype=XSD.date), day) is True
+    assert at_least(Literal("2017-12-31", datatype=XSD.date), day) is False
+    assert at_least(Literal("2018-01-02T00:00:00", datatype=XSD.dateTime), day) is False

@@ -6,7 +6,6 @@ with real HTTP requests. Without a server its tests skip, saying what to install
 
 from __future__ import annotations
 
-import http.client
 import os
 import shutil
 import socket
@@ -18,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from . import needs
-from .conftest import free_port
+from .conftest import free_port, http_get
 
 BASE_PATH = "/gctf-good-practices/"
 APACHE = needs.APACHE.path
@@ -144,13 +143,7 @@ def server(request):
 
 
 def get(port: int, path: str, accept: str | None = None) -> tuple[int, dict, bytes]:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    headers = {"Accept": accept} if accept else {}
-    connection.request("GET", path, headers=headers)
-    response = connection.getresponse()
-    body = response.read()
-    connection.close()
-    return response.status, {k.lower(): v for k, v in response.getheaders()}, body
+    return http_get(port, path, {"Accept": accept} if accept else {})
 
 
 def media(headers: dict) -> str:
@@ -241,15 +234,6 @@ def test_a_missing_page_gets_the_404_page_with_working_links(server):
 VOCPUB = "https://linked.data.gov.au/def/vocpub"
 
 
-def get_with(port: int, path: str, headers: dict) -> tuple[int, dict, bytes]:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    connection.request("GET", path, headers=headers)
-    response = connection.getresponse()
-    body = response.read()
-    connection.close()
-    return response.status, {k.lower(): v for k, v in response.getheaders()}, body
-
-
 @pytest.mark.parametrize(
     ("path", "headers"),
     [
@@ -260,7 +244,7 @@ def get_with(port: int, path: str, headers: dict) -> tuple[int, dict, bytes]:
     ],
 )
 def test_the_vocpub_document_by_profile(server, www, path, headers):
-    status, answer, body = get_with(server, BASE_PATH + path, headers)
+    status, answer, body = http_get(server, BASE_PATH + path, headers)
     document = path.split("?")[0].rstrip("/") + ".vocpub.ttl"
     assert status == 200 and media(answer) == TURTLE, path
     assert body == (www / "www" / BASE_PATH.strip("/") / document).read_bytes()
@@ -278,14 +262,14 @@ def test_the_vocpub_document_by_profile(server, www, path, headers):
     ],
 )
 def test_a_profile_the_resource_does_not_have_gets_406_with_the_list(server, path, headers):
-    status, answer, body = get_with(server, BASE_PATH + path, headers)
+    status, answer, body = http_get(server, BASE_PATH + path, headers)
     assert status == 406, path
     assert f"vocpub <{VOCPUB}>" in body.decode("utf-8")
     assert f'token="vocpub"; anchor=<{VOCPUB}>' in answer["link"]
 
 
 def test_the_default_profile_is_the_plain_answer(server):
-    status, answer, body = get_with(server, f"{GP10}?_profile=gp", {"Accept": TURTLE})
+    status, answer, body = http_get(server, f"{GP10}?_profile=gp", {"Accept": TURTLE})
     assert status == 200 and media(answer) == TURTLE and b"@prefix" in body
     assert "content-profile" not in answer
 
@@ -297,7 +281,7 @@ def test_the_answers_of_a_resource_with_two_profiles_list_them(server):
     )
     for path, accept in (("rabat-washington", TURTLE), ("rabat-washington/", BROWSER),
                          ("rabat-washington/glossary", JSONLD)):  # fmt: skip
-        status, answer, _ = get_with(server, BASE_PATH + path, {"Accept": accept})
+        status, answer, _ = http_get(server, BASE_PATH + path, {"Accept": accept})
         assert status == 200 and alternate in answer.get("link", ""), path
-    status, answer, _ = get_with(server, GP10, {"Accept": TURTLE})
+    status, answer, _ = http_get(server, GP10, {"Accept": TURTLE})
     assert status == 200 and "link" not in answer

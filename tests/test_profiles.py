@@ -5,7 +5,6 @@ the VocPub validator (v5.6), both with pySHACL and the profiles' own shapes (kep
 
 from __future__ import annotations
 
-import http.client
 import shutil
 import subprocess
 import sys
@@ -27,7 +26,7 @@ from goodpractice.serve.negotiation import (
 )
 from goodpractice.vocab import EDITION_PROFILE, PROFILES, SCHEMA, VOCPUB_PROFILE
 
-from .conftest import BASE, CONTENT
+from .conftest import BASE, CONTENT, http_get
 from .needs import unavailable
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -214,12 +213,7 @@ def port(built_site):
 
 
 def get(port: int, path: str, **headers) -> tuple[int, dict, bytes]:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    connection.request("GET", path, headers={k.replace("_", "-"): v for k, v in headers.items()})
-    response = connection.getresponse()
-    body = response.read()
-    connection.close()
-    return response.status, {k.lower(): v for k, v in response.getheaders()}, body
+    return http_get(port, path, {k.replace("_", "-"): v for k, v in headers.items()})
 
 
 @pytest.mark.parametrize(

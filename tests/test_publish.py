@@ -33,7 +33,7 @@ from goodpractice.queries import queries
 from goodpractice.site.pages.queries import answered
 
 from . import needs
-from .conftest import BASE, free_port
+from .conftest import BASE, free_port, stop
 
 RELEASE = BASE + "dataset/0.1.0"
 EARLIER = BASE + "dataset/0.0.1"
@@ -98,12 +98,7 @@ def started(command: list[str], ready: str, log: Path, seconds: float = 60):
         wait_until_answers(ready, process, log, seconds)
         yield
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, 20)
 
 
 class Store:

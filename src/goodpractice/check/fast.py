@@ -28,6 +28,8 @@ from rdflib.plugins.stores.memory import Memory
 from rdflib.query import Result
 from rdflib.term import Variable
 
+from ..graph.terms import from_oxigraph
+
 answered: Counter = Counter()  # engine ("pyoxigraph", "rdflib") → SPARQL queries it answered
 
 
@@ -93,20 +95,8 @@ class IndexedGraph(Graph):
         self._shared = False
         spo, pos = self._spo, self._pos
         for s, p, o in data.triples((None, None, None)):
-            by_predicate = spo.get(s)
-            if by_predicate is None:
-                by_predicate = spo[s] = {}
-            objects = by_predicate.get(p)
-            if objects is None:
-                objects = by_predicate[p] = {}
-            objects[o] = None
-            by_object = pos.get(p)
-            if by_object is None:
-                by_object = pos[p] = {}
-            subjects = by_object.get(o)
-            if subjects is None:
-                subjects = by_object[o] = {}
-            subjects[s] = None
+            spo.setdefault(s, {}).setdefault(p, {})[o] = None
+            pos.setdefault(p, {}).setdefault(o, {})[s] = None
 
     @property
     def _osp(self) -> dict:
@@ -195,7 +185,7 @@ class IndexedGraph(Graph):
         if None in values:
             return None
         answered["pyoxigraph"] += 1
-        return {_rdflib_term(value) for value in values}
+        return {from_oxigraph(value) for value in values}
 
     def __contains__(self, triple) -> bool:
         s, p, o = triple
@@ -280,7 +270,7 @@ class IndexedGraph(Graph):
         result.vars = [Variable(name) for name in names]
         result.bindings = [
             {
-                Variable(name): _rdflib_term(term)
+                Variable(name): from_oxigraph(term)
                 for name, term in zip(names, solution, strict=True)
                 if term is not None
             }
@@ -374,22 +364,6 @@ def with_values_rows(text: str, name: str, nodes) -> str | None:
     rows = " ".join(f"({oxigraph_term(node)})" for node in nodes)
     block = f" VALUES (?{name}) {{ {rows} }} "
     return text[: where.end()] + block + text[where.end() :]
-
-
-def _rdflib_term(term):
-    """A pyoxigraph term as the rdflib term it was made from."""
-    if isinstance(term, pyoxigraph.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, pyoxigraph.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    if term.datatype.value == _XSD_STRING:
-        return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
-
-
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 @functools.lru_cache(maxsize=256)

@@ -209,7 +209,7 @@ class Precheck:
                 not isinstance(v, BNode) and len(_to_string(v)) >= o.value for v in values
             )
         if p == SH.minInclusive and isinstance(o, Literal) and not isinstance(o.value, str):
-            return lambda focus, values: all(_at_least(v, o) for v in values)
+            return lambda focus, values: all(at_least(v, o) for v in values)
         if p == SH["in"]:
             members = set(Collection(shapes, o))
             return lambda focus, values: all(v in members for v in values)
@@ -276,8 +276,10 @@ def _unique_languages(values) -> bool:
     return len(languages) == len(set(languages))
 
 
-def _at_least(value, minimum: Literal) -> bool:
-    """pySHACL's sh:minInclusive rule, for a minimum that is not a string."""
+def at_least(value, minimum: Literal) -> bool:
+    """pySHACL's sh:minInclusive rule, for a minimum that is not a string. False where the
+    two cannot be compared (a dateTime and a date): the node is then left to pySHACL, which
+    reports it, never passed unchecked."""
     if not isinstance(value, Literal) or isinstance(value.value, str):
         return False
     try:

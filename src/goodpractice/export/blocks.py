@@ -20,14 +20,14 @@ Why the bytes are those of serialising each document on its own (``ntriples``, `
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from operator import itemgetter
 
 import pyoxigraph
 from rdflib import BNode, Literal, URIRef
 
 from ..vocab import PREFIXES
-from .rdf import fast_turtle, nt_line
+from .rdf import Counters, fast_turtle, nt_line
 
 NAMESPACES = tuple((name, str(namespace)) for name, namespace in PREFIXES.items())
 _KEY = itemgetter(0)
@@ -35,15 +35,11 @@ _END = b" .\n"
 
 
 @dataclass
-class BlockStats:
+class BlockStats(Counters):
     """Turtle documents written so far: joined from the blocks, or by pyoxigraph."""
 
     joined: int = 0
     serialised: int = 0
-
-    def reset(self) -> None:
-        for field_ in fields(self):
-            setattr(self, field_.name, 0)
 
 
 stats = BlockStats()

@@ -13,9 +13,9 @@ import hashlib
 from collections.abc import Iterator
 
 import pyoxigraph
-from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS
 
+from ..graph.terms import from_oxigraph
 from ..iris import CONTEXT_IRI, SCHEMA_IRI
 from ..vocab import IANA_MEDIA_TYPES, MEDIA_TYPES
 from .direct import direct_writer
@@ -24,7 +24,6 @@ from .jsonld import dumps, tidy, with_embedded_context
 from .rdf import fast_turtle, rdfxml
 
 SPDX = "http://spdx.org/rdf/terms#"
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 # (fragment, extension, title, conforms to)
 RELEASE_FORMATS = (
     ("turtle", "ttl", "as Turtle", None),
@@ -66,19 +65,10 @@ def parse_lines(lines: list[str], parsed: dict) -> list[tuple]:
     if missing:
         found = pyoxigraph.parse("".join(missing), format=pyoxigraph.RdfFormat.N_TRIPLES)
         for line, triple in zip(missing, found, strict=True):
-            parsed[line] = (term(triple.subject), term(triple.predicate), term(triple.object))
+            parsed[line] = tuple(
+                from_oxigraph(t) for t in (triple.subject, triple.predicate, triple.object)
+            )
     return [parsed[line] for line in lines]
-
-
-def term(value):
-    if isinstance(value, pyoxigraph.NamedNode):
-        return URIRef(value.value)
-    if isinstance(value, pyoxigraph.BlankNode):
-        return BNode(value.value)
-    if value.language:
-        return Literal(value.value, lang=value.language)
-    datatype = value.datatype.value
-    return Literal(value.value, datatype=None if datatype == XSD_STRING else URIRef(datatype))
 
 
 def distribution_lines(release: str, base_iri: str, path: str, files: dict[str, bytes],

@@ -11,7 +11,7 @@ whether orjson wrote its bytes, so that a test can tell the fast paths ran.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import orjson
 from pyld import jsonld
@@ -28,13 +28,14 @@ from .direct import (  # noqa: F401  (the key order is stated in direct.py, used
     value_sort_key,
 )
 from .index import ResourceIndex, index_for
+from .rdf import Counters
 from .schema import context_text, load_context, offline_document_loader
 
 FRAME_OPTIONS = {"embed": "@never", "omitDefault": True, "omitGraph": True}
 
 
 @dataclass
-class WriteStats:
+class WriteStats(Counters):
     """How the documents written so far were made: by the direct writer or by pyld, their
     bytes by orjson or by the standard library (for a value orjson does not take)."""
 
@@ -42,10 +43,6 @@ class WriteStats:
     pyld: int = 0
     orjson: int = 0
     stdlib: int = 0
-
-    def reset(self) -> None:
-        for field_ in fields(self):
-            setattr(self, field_.name, 0)
 
 
 stats = WriteStats()

@@ -4,6 +4,8 @@ alone."""
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 import pyoxigraph
 from rdflib import Graph
 from rdflib.plugins.serializers.nt import _nt_row as nt_line  # rdflib's own line writer
@@ -60,3 +62,12 @@ def rdfxml(graph, nt: bytes | None = None) -> bytes:
     namespaces = graph.namespaces() if isinstance(graph, Graph) else new_graph().namespaces()
     prefixes = {prefix: str(ns) for prefix, ns in sorted(namespaces) if prefix}
     return pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.RDF_XML, prefixes=prefixes)
+
+
+class Counters:
+    """Counts of how outputs were written (a dataclass of int fields), so that a test can
+    tell which path wrote them."""
+
+    def reset(self) -> None:
+        for field_ in fields(self):
+            setattr(self, field_.name, 0)
