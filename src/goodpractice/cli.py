@@ -246,7 +246,8 @@ def validate(
     default=0.5,
     show_default=True,
     type=click.FloatRange(min=0.1),
-    help="Seconds between two looks for changes.",
+    help="Seconds between two looks for changes where the system does not tell of them "
+    "(on Linux it does, and a change is seen at once).",
 )
 @click.option(
     "--query-timeout",

@@ -11,7 +11,7 @@
 
 from .background import BackgroundCheck
 from .fidelity import check_fidelity, fidelity_problems, rebuild_document
-from .focus import FocusedCheck, check_focus, focus_report, whole_graph_shapes
+from .focus import CheckMemory, FocusedCheck, check_focus, focus_report, whole_graph_shapes
 from .report import VIOLATION, WARNING, CheckedModel, Finding, Report, findings_from_report
 from .shacl import PARALLEL_FROM, ShapesRun, run_shapes, shapes_graph, validate
 
@@ -20,6 +20,7 @@ __all__ = [
     "VIOLATION",
     "WARNING",
     "BackgroundCheck",
+    "CheckMemory",
     "FocusedCheck",
     "CheckedModel",
     "Finding",

@@ -28,9 +28,11 @@ from rdflib.plugins.stores.memory import Memory
 from rdflib.query import Result
 from rdflib.term import Variable
 
+from ..graph.store import TripleStore
 from ..graph.terms import from_oxigraph
 
 answered: Counter = Counter()  # engine ("pyoxigraph", "rdflib") → SPARQL queries it answered
+shared: Counter = Counter()  # fast paths taken: "indexes" (a store's own), "store" (kept copy)
 
 
 def constraint_lookup(fast: bool) -> None:
@@ -85,10 +87,15 @@ class IndexedGraph(Graph):
         self._osp_index: dict | None = None  # object → subject → predicates, made when asked
         self._store: pyoxigraph.Store | bool | None = None  # for SPARQL (False: not used)
         store = data.store
-        indexes = [getattr(store, f"_Memory__{name}", None) for name in ("spo", "pos", "osp")]
-        if type(store) is Memory and None not in indexes and len(store) == len(data):
-            # rdflib's memory store keeps these very indexes (a value of 1 where ours have
-            # None, and an emptied level may stay), and holds only this graph's triples
+        if type(store) is TripleStore:  # the build's store (graph.store): its own indexes
+            indexes = [store.spo, store.pos, store.osp]
+        else:
+            indexes = [getattr(store, f"_Memory__{name}", None) for name in ("spo", "pos", "osp")]
+        if type(store) in (Memory, TripleStore) and None not in indexes and len(store) == len(data):
+            # rdflib's memory store and the build's keep these very indexes (a value of 1
+            # where ours have None, and in Memory an emptied level may stay), and hold only
+            # this graph's triples
+            shared["indexes"] += 1
             self._spo, self._pos, self._osp_index = indexes
             self._shared = True  # an added triple is then in them already
             return
@@ -228,6 +235,12 @@ class IndexedGraph(Graph):
             query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs
         )
 
+    def use_store(self, store: pyoxigraph.Store | None) -> None:
+        """Answer SPARQL from ``store``, a pyoxigraph copy of this very graph kept by the
+        caller (``focus.CheckMemory``), instead of making one (None: rdflib answers)."""
+        self._store = store if store is not None else False
+        shared["store"] += 1
+
     def prepare(self) -> None:
         """Make the pyoxigraph copy now (before forking: the processes then share it)."""
         self._oxigraph_store()
@@ -240,25 +253,14 @@ class IndexedGraph(Graph):
             self._store = False
             if _canonical_literals({o for by_object in self._pos.values() for o in by_object}):
                 self._store = pyoxigraph.Store()
-                self._store.bulk_extend(self._quads())
+                self._store.bulk_extend(oxigraph_quads(self._triples()))
         return self._store or None
 
-    def _quads(self):
-        """The graph's triples as pyoxigraph quads, each term converted once."""
-        terms: dict = {}
-
-        def term(node):
-            converted = terms.get(node)
-            if converted is None:
-                converted = terms[node] = oxigraph_term(node)
-            return converted
-
+    def _triples(self):
         for s, by_predicate in self._spo.items():
-            subject = term(s)
             for p, objects in by_predicate.items():
-                predicate = term(p)
                 for o in objects:
-                    yield pyoxigraph.Quad(subject, predicate, term(o))
+                    yield s, p, o
 
     def _oxigraph_select(self, text: str) -> Result:
         """A SELECT query (pySHACL's SPARQL constraints) answered by pyoxigraph from a copy of
@@ -277,6 +279,25 @@ class IndexedGraph(Graph):
             for solution in solutions
         ]
         return result
+
+
+def oxigraph_quads(triples):
+    """rdflib triples as pyoxigraph quads, each term converted once."""
+    terms: dict = {}
+
+    def term(node):
+        converted = terms.get(node)
+        if converted is None:
+            converted = terms[node] = oxigraph_term(node)
+        return converted
+
+    for s, p, o in triples:
+        yield pyoxigraph.Quad(term(s), term(p), term(o))
+
+
+def can_copy(objects) -> bool:
+    """Whether pyoxigraph holds each of ``objects`` (terms) as it is written."""
+    return _canonical_literals(objects)
 
 
 class SetList(list):

@@ -21,7 +21,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, SKOS
+from rdflib import namespace as ns
 
 from ..content import (
     MARKER,
@@ -33,9 +33,15 @@ from ..content import (
     marker_number,
 )
 from ..graph import graph_order_key
+from ..graph.terms import Terms
 from ..iris import Iris, heading_iri, paragraph_iri, text_name
-from ..vocab import GP
+from ..vocab import GP as GP_NAMESPACE
 from .report import CheckedModel
+
+# Each term made once (rdflib makes a new IRI at each ``SKOS.prefLabel``)
+DCTERMS, OWL, PROV, RDF, SKOS = (Terms(n) for n in (ns.DCTERMS, ns.OWL, ns.PROV, ns.RDF, ns.SKOS))
+GP = Terms(GP_NAMESPACE)
+TRUE = Literal(True)
 
 SENTENCE_END = (".", ":", '"', "?", "!", ")", "”")
 # More extra or missing paragraphs in a row than this are reported as one run.
@@ -248,7 +254,7 @@ def check_fidelity(
 
 
 def _retired(graph: Graph, node: URIRef) -> bool:
-    return (node, OWL.deprecated, Literal(True)) in graph
+    return (node, OWL.deprecated, TRUE) in graph
 
 
 # What a retired text keeps as its release published it: a practice's title and text, a

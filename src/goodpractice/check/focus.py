@@ -19,11 +19,14 @@ the resources on either side of those triples, gets every finding that can have 
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from collections.abc import Iterable
 
+import pyoxigraph
 from rdflib import Graph
 from rdflib.namespace import SH
 
+from . import fast
 from .fidelity import fidelity_problems
 from .precheck import Precheck
 from .report import VIOLATION, CheckedModel, Finding, finding_order, findings_from_report
@@ -40,9 +43,48 @@ def whole_graph_shapes() -> frozenset:
     return frozenset(found)
 
 
-def focus_report(data: Graph, nodes: Iterable, run: ShapesRun | None = None) -> Graph:
+class CheckMemory:
+    """What a rebuild's check keeps for the next one (``pipeline.incremental.Reuse`` holds it):
+    the pyoxigraph copy of the graph that answers the SPARQL constraints, changed by the
+    triples added and removed since, instead of made again from the whole graph."""
+
+    def __init__(self):
+        self.store: pyoxigraph.Store | None = None
+        self.triples: set = set()  # what the store holds
+        self.counts: Counter = Counter()  # "made", "updated": how each store was had
+
+    def store_for(self, graph) -> pyoxigraph.Store | None:
+        """The copy of ``graph``; None where pyoxigraph would not hold its literals as they
+        are written (rdflib answers then, as in a full check)."""
+        now = set(graph)
+        try:
+            if self.store is None:
+                if not fast.can_copy({o for _s, _p, o in now}):
+                    return None
+                store = pyoxigraph.Store()
+                store.bulk_extend(fast.oxigraph_quads(now))
+                self.counts["made"] += 1
+            else:
+                store, added = self.store, now - self.triples
+                self.store = None  # until it holds ``now``
+                if not fast.can_copy({o for _s, _p, o in added}):
+                    return None
+                for quad in fast.oxigraph_quads(self.triples - now):
+                    store.remove(quad)
+                store.extend(fast.oxigraph_quads(added))
+                self.counts["updated"] += 1
+        except BaseException:
+            self.__init__()
+            raise
+        self.store, self.triples = store, now
+        return store
+
+
+def focus_report(
+    data: Graph, nodes: Iterable, run: ShapesRun | None = None, memory: CheckMemory | None = None
+) -> Graph:
     """pySHACL's report for ``data``, of the results whose focus node is one of ``nodes``,
-    and of every result of the whole-graph shapes."""
+    and of every result of the whole-graph shapes; ``memory``: see ``CheckMemory``."""
     wanted = set(nodes)
     whole = whole_graph_shapes()
 
@@ -52,15 +94,18 @@ def focus_report(data: Graph, nodes: Iterable, run: ShapesRun | None = None) -> 
 
         return keep
 
-    return run_shapes(data, processes=1, run=run, focus_filter=focus_filter)
+    return run_shapes(data, processes=1, run=run, focus_filter=focus_filter, memory=memory)
 
 
 def check_focus(
-    model: CheckedModel, nodes: Iterable, run: ShapesRun | None = None
+    model: CheckedModel,
+    nodes: Iterable,
+    run: ShapesRun | None = None,
+    memory: CheckMemory | None = None,
 ) -> list[Finding]:
     """The findings of the shapes whose focus node is one of ``nodes``, and every finding of
     the whole-graph shapes, sorted as ``validate`` sorts them."""
-    report = focus_report(model.graph, nodes, run)
+    report = focus_report(model.graph, nodes, run, memory)
     return sorted(set(findings_from_report(report, model)), key=finding_order)
 
 
@@ -71,10 +116,17 @@ class FocusedCheck:
 
     forked = False
 
-    def __init__(self, model: CheckedModel, nodes: Iterable, memoranda: set[str] | None = None):
+    def __init__(
+        self,
+        model: CheckedModel,
+        nodes: Iterable,
+        memoranda: set[str] | None = None,
+        memory: CheckMemory | None = None,
+    ):
         """``memoranda``: the keys of those whose text or source changed (the others passed
-        the fidelity check in the last build); None: all."""
-        findings = check_focus(model, nodes)
+        the fidelity check in the last build); None: all. ``memory``: what the last rebuild's
+        check kept (``CheckMemory``), kept again for the next."""
+        findings = check_focus(model, nodes, memory=memory)
         problems = [*fidelity_problems(model, memoranda), *getattr(model, "release_problems", ())]
         findings += [Finding(VIOLATION, p.location, None, None, p.message) for p in problems]
         ordered = sorted(set(findings), key=finding_order)

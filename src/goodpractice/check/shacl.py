@@ -7,6 +7,7 @@ same answer from the shapes alone (``pyshacl -s shapes.ttl dataset.ttl``).
 from __future__ import annotations
 
 import functools
+import gc
 import multiprocessing
 import os
 import threading
@@ -88,6 +89,7 @@ def run_shapes(
     run: ShapesRun | None = None,
     focus_filter=None,
     meanwhile=None,
+    memory=None,
 ) -> Graph:
     """pySHACL's validation report for ``data`` against the published shapes.
 
@@ -98,13 +100,17 @@ def run_shapes(
     (``fast``, ``precheck``); ``run``, if given, records how the run went. ``focus_filter``,
     if given, makes from the run's ``Precheck`` the filter of each shape's focus nodes
     (``focus.check_focus``: only some nodes); by default it is ``Precheck.doubtful``.
-    ``meanwhile``, if given, is called while the processes validate (or after, in one)."""
+    ``meanwhile``, if given, is called while the processes validate (or after, in one).
+    ``memory`` (``focus.CheckMemory``), if given, holds the pyoxigraph copy of the graph from
+    one run to the next, updated rather than made again."""
     run = run if run is not None else ShapesRun()
     fast.constraint_lookup(fast_paths)
     shapes = shapes_graph(fast_paths)
     precheck = None
     if fast_paths:
         data = fast.IndexedGraph(data)  # built once: forked processes share it
+        if memory is not None:
+            data.use_store(memory.store_for(data))
         precheck = Precheck(shapes, data)
     if processes is None:  # forking is safe only while this process runs one thread
         large = len(data) >= PARALLEL_FROM and threading.active_count() == 1
@@ -187,6 +193,9 @@ def _run_in_processes(
     global _FORKED
     order = _heaviest_first(shapes, data)
     _FORKED = (data, shapes)
+    # What is made before the fork is kept out of the garbage collector's walks (in this process
+    # and in the forked ones, which would otherwise touch, and so copy, every page of it)
+    gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(processes) as pool:
             # in order, not as they end: the parts come back in the same order every time, so
@@ -197,6 +206,7 @@ def _run_in_processes(
             answers = parts.get()
     finally:
         _FORKED = None
+        gc.unfreeze()
     merged = Graph()
     for number, (process, answered, passed, part) in enumerate(answers):
         run.processes.add(process)

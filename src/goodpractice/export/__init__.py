@@ -2,6 +2,7 @@
 
 - ``rdf``: N-Triples (sorted), Turtle and RDF/XML;
 - ``blocks``: each subject's N-Triples and Turtle, made once and joined for every document;
+- ``memory``: the whole dataset's files joined from the last build's pieces (a rebuild's);
 - ``jsonld``: the framed JSON-LD documents, written by the direct writer (``direct``) with
   pyld as its oracle, and ``dumps``;
 - ``tables``: the CSV tables;

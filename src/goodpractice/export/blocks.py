@@ -27,7 +27,7 @@ import pyoxigraph
 from rdflib import BNode, Literal, URIRef
 
 from ..vocab import PREFIXES
-from .rdf import Counters, fast_turtle, nt_line
+from .rdf import Counters, fast_turtle
 
 NAMESPACES = tuple((name, str(namespace)) for name, namespace in PREFIXES.items())
 _KEY = itemgetter(0)
@@ -54,6 +54,7 @@ class Blocks:
         self.nt: dict = {}  # subject → (its term, its N-Triples, the prefixes it uses as bits)
         self.turtle: dict | None = None  # subject → its Turtle block, without the final " .\n"
         self.terms: dict = {}  # IRI or blank node → its N-Triples term
+        self.subjects: list = []  # every subject in the order of their terms, once ``whole`` ran
 
     def block(self, node) -> tuple[str, bytes, int]:
         found = self.nt.get(node)
@@ -73,15 +74,15 @@ class Blocks:
         return term, text.encode("utf-8"), mask
 
     def line(self, triple) -> str:
-        """``nt_line`` (rdflib's N-Triples row); a line linking two nodes is written from their
-        terms, each written once."""
+        """``nt_line`` (rdflib's N-Triples row), its terms written once each: the subject and
+        predicate (and an object node) from ``terms``, a literal by ``literal_term``."""
         s, p, o = triple
-        kind = type(o)  # a failing isinstance of an rdflib term is slow (its classes are ABCs)
-        if kind is not URIRef and kind is not BNode and isinstance(o, Literal):
-            return nt_line(triple)
         terms = self.terms
         subject = terms.get(s) or terms.setdefault(s, s.n3())
         predicate = terms.get(p) or terms.setdefault(p, p.n3())
+        kind = type(o)  # a failing isinstance of an rdflib term is slow (its classes are ABCs)
+        if kind is not URIRef and kind is not BNode and isinstance(o, Literal):
+            return f"{subject} {predicate} {literal_term(o)} .\n"
         return f"{subject} {predicate} {terms.get(o) or terms.setdefault(o, o.n3())} .\n"
 
     def ordered(self, nodes) -> list[tuple]:
@@ -106,22 +107,53 @@ class Blocks:
         body = _END.join([turtle[term] for term, _block, _bits in ordered])
         return nt, prefix_lines(mask) + body + _END
 
-    def whole(self) -> tuple[bytes, bytes]:
+    def whole(self, kept: dict | None = None, order: list | None = None) -> tuple[bytes, bytes]:
         """(N-Triples, Turtle) of every subject; the Turtle is split into blocks for the
-        documents that follow."""
-        ordered = self.ordered(self.triples)
+        documents that follow. ``kept``: Turtle blocks by term made by an earlier build for
+        subjects whose triples are the same (``memory.ExportMemory``): only the other subjects
+        are written by pyoxigraph; ``order``: every subject in the order of their terms, if the
+        caller knows it. ``subjects`` is then every subject, in the document's order."""
+        if order is None:
+            pairs = sorted((self.block(node)[0], node) for node in self.triples)
+            order = [node for _term, node in pairs]
+        self.subjects = order
+        block = self.block
+        ordered = [block(node) for node in order]
         nt = b"".join([block for _term, block, _mask in ordered])
-        stats.serialised += 1
-        turtle = fast_turtle(None, nt=nt)
         mask = 0
         for _term, _block, bits in ordered:
             mask |= bits
         header = prefix_lines(mask)
+        if kept is not None and ordered:
+            fresh = [entry for entry in ordered if entry[0] not in kept]
+            parts = self.turtle_parts(fresh) if fresh else {}
+            if parts is not None:
+                kept.update(parts)
+                self.turtle = kept
+                stats.joined += 1
+                body = _END.join([kept[term] for term, _block, _bits in ordered])
+                return nt, header + body + _END
+        stats.serialised += 1
+        turtle = fast_turtle(None, nt=nt)
         parts = turtle[len(header) :].split(_END) if turtle.startswith(header) else []
         if len(parts) == len(ordered) + 1 and parts[-1] == b"":
             terms = [term for term, _block, _mask in ordered]
             self.turtle = dict(zip(terms, parts[:-1], strict=True))
         return nt, turtle
+
+    def turtle_parts(self, entries: list) -> dict | None:
+        """The Turtle block of each of ``entries`` ((term, N-Triples, prefix bits), in the order
+        of their terms) by term, written by pyoxigraph together; None if its Turtle does not
+        split into one block each."""
+        written = fast_turtle(None, nt=b"".join([entry[1] for entry in entries]))
+        mask = 0
+        for entry in entries:
+            mask |= entry[2]
+        header = prefix_lines(mask)
+        parts = written[len(header) :].split(_END) if written.startswith(header) else []
+        if len(parts) != len(entries) + 1 or parts[-1] != b"":
+            return None
+        return {entry[0]: part for entry, part in zip(entries, parts[:-1], strict=True)}
 
     def triples_documents(self, triples: list[tuple]) -> tuple[bytes, bytes]:
         """(N-Triples, Turtle) of any triples (a VocPub document): a subject with exactly its
@@ -142,17 +174,12 @@ class Blocks:
         nt = b"".join([entry[1] for entry in entries])
         if fresh:
             fresh.sort(key=_KEY)
-            written = fast_turtle(None, nt=b"".join([entry[1] for entry in fresh]))
-            mask = 0
-            for entry in fresh:
-                mask |= entry[2]
-            header = prefix_lines(mask)
-            parts = written[len(header) :].split(_END) if written.startswith(header) else []
-            if len(parts) != len(fresh) + 1 or parts[-1] != b"":
+            parts = self.turtle_parts(fresh)
+            if parts is None:
                 stats.serialised += 1
                 return nt, fast_turtle(None, nt=nt)
-            for entry, part in zip(fresh, parts[:-1], strict=True):
-                entry[3] = part
+            for entry in fresh:
+                entry[3] = parts[entry[0]]
         if not entries:
             return nt, b""
         mask = 0
@@ -165,6 +192,24 @@ class Blocks:
         self.nt.clear()
         self.terms.clear()
         self.turtle = None
+        self.subjects = []
+
+
+def literal_term(literal: Literal) -> str:
+    """A literal as rdflib's N-Triples row writer (``nt_line``) writes it: quoted with its
+    backslashes, newlines, quotes and carriage returns escaped, then its language or datatype
+    (``tests/test_export_memory.py`` holds the two to the same text)."""
+    text = (
+        literal.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"').replace("\r", "\\r")
+    )
+    language, datatype = literal.language, literal.datatype
+    if language:
+        if datatype:
+            raise ValueError(f"literal {literal!r} has a datatype and a language")
+        return f'"{text}"@{language}'
+    if datatype:
+        return f'"{text}"^^<{datatype}>'
+    return f'"{text}"'
 
 
 _HEADERS: dict[int, bytes] = {}

@@ -5,11 +5,14 @@ harvest)."""
 
 from __future__ import annotations
 
+from operator import itemgetter
+
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, VOID
 
 from ..graph import base_iri_of, dataset_iri, version_of
+from ..graph.store import TripleStore
 from ..iris import SCHEMA_IRI, versioned_context_iri
 from ..vocab import DCAT3, IANA_MEDIA_TYPES, MEDIA_TYPES, PREFIXES
 
@@ -123,17 +126,19 @@ def published_triples(graph: Graph) -> list[tuple]:
     added.append((release, DCTERMS.conformsTo, URIRef(versioned_context_iri(version_of(graph)))))
     unique = dict.fromkeys(triples)
     unique.update(dict.fromkeys(added))
-    predicates = {p for _s, p, _o in unique}
-    classes = {o for _s, p, o in unique if p == RDF.type}
+    # Sets made in C (itemgetter), terms compared by hash: rdflib's __eq__ is Python
+    predicates = set(map(_PREDICATE, unique))
+    is_type = {RDF.type}
+    classes = {o for _s, p, o in unique if p in is_type}
     for vocabulary in vocabularies(predicates | classes):
         unique[(dataset, VOID.vocabulary, URIRef(vocabulary))] = None
     statistics = (VOID.triples, VOID.classes, VOID.properties, VOID.distinctSubjects)
     predicates = {p for _s, p, _o in unique} | set(statistics)
     counts = {
         VOID.triples: len(unique) + len(statistics),
-        VOID.classes: len({o for _s, p, o in unique if p == RDF.type}),
+        VOID.classes: len({o for _s, p, o in unique if p in is_type}),
         VOID.properties: len(predicates),
-        VOID.distinctSubjects: len({s for s, _p, _o in unique}),
+        VOID.distinctSubjects: len(set(map(_SUBJECT, unique))),
     }
     for prop in statistics:
         unique[(dataset, prop, Literal(counts[prop]))] = None
@@ -157,10 +162,24 @@ def description_triples(members: list[tuple], label_of) -> list[tuple]:
 def with_canonical_blank_nodes(graph: Graph) -> list[tuple]:
     """The triples, blank nodes labelled from the graph alone (rdflib's canonical labelling),
     so that every serialisation of a graph with blank nodes is the same from build to build."""
-    triples = list(graph)
-    if not any(isinstance(s, BNode) or isinstance(o, BNode) for s, _p, o in triples):
+    triples = graph_triples(graph)
+    kinds = set(map(type, map(_SUBJECT, triples))) | set(map(type, map(_OBJECT, triples)))
+    if not any(issubclass(kind, BNode) for kind in kinds):
         return triples
     return list(to_canonical_graph(graph))
+
+
+def graph_triples(graph: Graph) -> list[tuple]:
+    """``list(graph)``, in the same order; read straight from the build's own store's index
+    where the graph is held in one (rdflib yields each triple through two generators)."""
+    store = graph.store
+    if type(store) is not TripleStore:
+        return list(graph)
+    return [(s, p, o) for s, by_predicate in store.spo.items()
+            for p, objects in by_predicate.items() for o in objects]  # fmt: skip
+
+
+_SUBJECT, _PREDICATE, _OBJECT = itemgetter(0), itemgetter(1), itemgetter(2)
 
 
 def vocabularies(used: set) -> list[str]:

@@ -10,6 +10,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
 from ..graph import version_of
+from ..graph.store import collection_paused
 from ..iris import CONTEXT_IRI, SCHEMA_FILE, resource_path, versioned_context_path
 from ..ontology import ontology_file
 from .description import description_triples
@@ -24,6 +25,7 @@ from .jsonld import (
     to_expanded,
     with_embedded_context,
 )
+from .memory import ExportMemory
 from .rdf import fast_turtle, ntriples, rdfxml
 from .schema import load_schema
 from .tables import citations_csv, practices_csv
@@ -35,14 +37,15 @@ def dataset_files(graph: Graph) -> dict[str, bytes]:
     return dict(iter_dataset_files(graph))
 
 
-def iter_dataset_files(graph: Graph) -> Iterator[tuple[str, bytes]]:
+def iter_dataset_files(graph: Graph, memory=None) -> Iterator[tuple[str, bytes]]:
     """Every export as (relative path, bytes), each yielded as soon as it is made: the files
     of the whole dataset (``dataset_wide_files``), then the files of each resource
     (``resource_files``, here for all of them at once). A writer keeps one file in memory at a
-    time."""
+    time (with ``memory``, the whole dataset's files are made together). ``memory``: an
+    ``ExportMemory`` that keeps this build's pieces for the next."""
     index = index_for(graph)
     names = set()
-    for name, data in dataset_wide_files(graph):
+    for name, data in dataset_wide_files(graph, memory):
         names.add(name)
         yield name, data
     for name, data in iter_resource_files(graph, index.base):
@@ -55,19 +58,33 @@ def iter_dataset_files(graph: Graph) -> Iterator[tuple[str, bytes]]:
     index.sort_keys.clear()
 
 
-def dataset_wide_files(graph: Graph) -> Iterator[tuple[str, bytes]]:
+def dataset_wide_files(
+    graph: Graph, memory: ExportMemory | None = None, triples: set | None = None
+) -> Iterator[tuple[str, bytes]]:
     """The files of the whole dataset, as (relative path, bytes): the dataset in each format,
     its description, the VocPub documents, the CSV tables and the schema files. Made first: the
-    Turtle of the whole dataset is what each resource's Turtle is then cut from."""
+    Turtle of the whole dataset is what each resource's Turtle is then cut from. ``memory``:
+    the last build's pieces (``memory.ExportMemory``): only the subjects whose triples changed
+    are serialised again, and it keeps this build's for the next; ``triples``: the published
+    triples as a set, if the caller has them."""
     index = index_for(graph)
     context = ontology_file("context.jsonld").read_bytes()
-    nt, turtle = index.blocks.whole()
-    yield "dataset.ttl", turtle
-    del turtle
-    yield "dataset.nt", nt
-    yield "dataset.rdf", rdfxml(index.all, nt)
-    del nt
-    whole = dumps(dataset_document(graph))
+    if memory is not None:
+        made = memory.dataset_files(index, triples)
+        yield "dataset.ttl", made.pop("dataset.ttl")
+        yield "dataset.nt", made.pop("dataset.nt")
+        yield "dataset.rdf", made.pop("dataset.rdf")
+        whole = made.pop("dataset.jsonld") or dumps(dataset_document(graph))
+    else:
+        with collection_paused():  # many small objects and no cycle: no collection
+            nt, turtle = index.blocks.whole()
+        yield "dataset.ttl", turtle
+        del turtle
+        yield "dataset.nt", nt
+        yield "dataset.rdf", rdfxml(index.all, nt)
+        del nt
+        with collection_paused():
+            whole = dumps(dataset_document(graph))
     yield "dataset.jsonld", whole
     yield "dataset.embedded.jsonld", with_embedded_context(whole)
     del whole
@@ -77,9 +94,13 @@ def dataset_wide_files(graph: Graph) -> Iterator[tuple[str, bytes]]:
     document = dumps(frame_document(to_expanded(description), {}, index.order))
     yield "dataset-description.jsonld", document
     yield "dataset-description.embedded.jsonld", with_embedded_context(document)
-    yield from iter_vocpub_files(graph)
-    yield "practices.csv", practices_csv(graph)
-    yield "citations.csv", citations_csv(graph)
+    yield from iter_vocpub_files(graph, memory)
+    if memory is None:
+        yield "practices.csv", practices_csv(graph)
+        yield "citations.csv", citations_csv(graph)
+    else:  # made again only if what they read changed
+        yield "practices.csv", memory.table("practices.csv", graph, practices_csv)
+        yield "citations.csv", memory.table("citations.csv", graph, citations_csv)
     yield "ontology.ttl", ontology_file("ontology.ttl").read_bytes()
     yield "shapes.ttl", ontology_file("shapes.ttl").read_bytes()
     yield "context.jsonld", context

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import weakref
 from collections import defaultdict
+from dataclasses import dataclass
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, SKOS, VOID
 
 from ..graph import base_iri_of, dataset_iri, graph_order_key, new_graph, order_key
+from ..graph.store import collection_paused
 from ..vocab import DCAT3, GP
 from .blocks import Blocks
 from .description import published_triples
@@ -181,7 +183,8 @@ def index_for(graph: Graph) -> ResourceIndex:
     costs one document, not one graph; rebuilt if the graph has changed size."""
     index = _INDEXES.get(graph)
     if index is None or index.source_size != len(graph):
-        index = ResourceIndex(published_triples(graph))
+        with collection_paused():  # hundreds of thousands of objects and no cycle
+            index = ResourceIndex(published_triples(graph))
         if (dataset_iri(graph), DCAT.distribution, None) in graph:
             index.published = graph  # already the published graph
         index.source_size = len(graph)
@@ -223,6 +226,9 @@ def resource_iris(graph: Graph, base_iri: str) -> list[URIRef]:
     return index_for(graph).resources(base_iri)
 
 
+_SCAN = 16  # a subject with more triples than this is looked up by predicate
+
+
 class GraphView:
     """The read-only part of rdflib's Graph API that the CSV tables, the VocPub documents and
     ``read_citations`` use (``value``, ``objects``, ``subjects``, ``triples`` by subject,
@@ -230,20 +236,37 @@ class GraphView:
     contexts, many times slower. It holds the graph's own triples: ``published_triples`` lists
     them first, in the graph's order, before the description it adds. Where rdflib's answer
     depends on its store's order (a subject with several values of a property), it asks the
-    graph."""
+    graph.
+
+    While ``reads`` is a ``Reads`` (``tracking``), it records what was asked: the subjects
+    looked up and the predicates searched by, so that a table made from these answers is known
+    to be the same while no triple of those subjects or with those predicates changed."""
 
     def __init__(self, graph: Graph, triples: list[tuple], order: dict):
         self.graph = graph
         self.order = order  # ``ResourceIndex.order``
+        self.reads: Reads | None = None
         self.by_subject: dict = defaultdict(list)
         for triple in triples:
             self.by_subject[triple[0]].append(triple)
         self.by_predicate: dict = {}  # predicate → object → subjects, made on first use
+        self.by_subject_predicate: dict = {}  # subject → predicate → objects, likewise
         self.facts: set | None = None
 
     def objects(self, subject, predicate):
-        wanted = {predicate}
-        found = [o for _s, p, o in self.by_subject.get(subject, ()) if p in wanted]
+        if self.reads is not None:
+            self.reads.subjects.add(subject)
+        triples = self.by_subject.get(subject, ())
+        if len(triples) > _SCAN:  # a node with many triples (the dataset): by predicate
+            table = self.by_subject_predicate.get(subject)
+            if table is None:
+                table = self.by_subject_predicate[subject] = defaultdict(list)
+                for _s, p, o in triples:
+                    table[p].append(o)
+            found = list(table.get(predicate, ()))
+        else:
+            wanted = {predicate}
+            found = [o for _s, p, o in triples if p in wanted]
         return found if len(found) < 2 else list(self.graph.objects(subject, predicate))
 
     def value(self, subject, predicate):
@@ -251,6 +274,8 @@ class GraphView:
         return found[0] if found else None
 
     def subjects(self, predicate, object_=None):
+        if self.reads is not None:
+            self.reads.predicates.add(predicate)
         table = self.by_predicate.get(predicate)
         if table is None:
             table = self.by_predicate[predicate] = defaultdict(list)
@@ -260,12 +285,18 @@ class GraphView:
                     if p in wanted:
                         table[o].append(s)
         if object_ is not None:
-            return list(table.get(object_, ()))
-        return [s for subjects in table.values() for s in subjects]
+            found = list(table.get(object_, ()))
+        else:
+            found = [s for subjects in table.values() for s in subjects]
+        if self.reads is not None:  # their order is the order of their triples
+            self.reads.subjects.update(found)
+        return found
 
     def order_key(self, node) -> tuple:
         """``graph_order_key`` of the node: the index's, computed once per node, unless the
         node has several positions or ordinals (then rdflib's choice of one counts)."""
+        if self.reads is not None:
+            self.reads.subjects.add(node)
         known = self.order.get(str(node))
         if known is None or len(self.objects(node, _POSITION)) > 1:
             return graph_order_key(self, node)
@@ -274,11 +305,44 @@ class GraphView:
     def triples(self, pattern):
         subject, predicate, object_ = pattern
         if subject is None or predicate is not None or object_ is not None:
+            if self.reads is not None:
+                self.reads.whole = True
             return self.graph.triples(pattern)
+        if self.reads is not None:
+            self.reads.subjects.add(subject)
         return list(self.by_subject.get(subject, ()))
 
     def __contains__(self, triple) -> bool:
+        if self.reads is not None:
+            self.reads.subjects.add(triple[0])
         return triple in self.by_subject.get(triple[0], ())
+
+    def tracking(self, make):
+        """``make()`` and what it asked this view (a ``Reads``)."""
+        self.reads = reads = Reads(set(), set())
+        try:
+            return make(), reads
+        finally:
+            self.reads = None
+
+
+@dataclass
+class Reads:
+    """What a ``GraphView`` was asked: the subjects looked up, the predicates searched by, and
+    whether it was asked anything else (``whole``: it may depend on any triple)."""
+
+    subjects: set
+    predicates: set
+    whole: bool = False
+
+    def unchanged_by(self, subjects: set, predicates: set) -> bool:
+        """Whether answers read so are the same after a change of the triples of ``subjects``,
+        whose predicates are ``predicates``."""
+        return (
+            not self.whole
+            and self.subjects.isdisjoint(subjects)
+            and (self.predicates.isdisjoint(predicates))
+        )
 
 
 def graph_view(graph: Graph):

@@ -43,14 +43,24 @@ def vocpub_path(scheme: URIRef, base_iri: str) -> str:
     return resource_path(str(scheme), base_iri) + VOCPUB_PROFILE.suffix + ".ttl"
 
 
-def iter_vocpub_files(graph: Graph) -> Iterator[tuple[str, bytes]]:
-    """(``rabat-washington.vocpub.ttl``, Turtle) for each vocabulary."""
+def iter_vocpub_files(graph: Graph, memory=None) -> Iterator[tuple[str, bytes]]:
+    """(``rabat-washington.vocpub.ttl``, Turtle) for each vocabulary. ``memory``: an
+    ``ExportMemory``, which gives back a document whose triples are the last build's."""
     base = base_iri_of(graph)
     view = graph_view(graph)  # the same answers, from the export's index
     blocks = index_for(graph).blocks  # a concept's Turtle is already written: reused
+
+    def write(triples: list[tuple]) -> bytes:
+        return blocks.triples_documents(triples)[1]
+
+    if memory is not None:
+        memory.start_vocpub()
     for scheme in vocabularies(view):
-        _nt, turtle = blocks.triples_documents(vocpub_triples(view, scheme))
+        triples = vocpub_triples(view, scheme)
+        turtle = write(triples) if memory is None else memory.vocpub_turtle(triples, write)
         yield vocpub_path(scheme, base), turtle
+    if memory is not None:
+        memory.end_vocpub()
 
 
 def memorandum_of(graph: Graph, scheme: URIRef) -> URIRef:

@@ -23,6 +23,7 @@ from ..vocab import CITO, DCAT3, GP, cito_name
 # The sort rule
 
 MISSING = 10**9  # a missing position or ordinal sorts after every present one
+CITATION_LOOKUPS = 200  # the citations of so many nodes looked up one by one, then of all at once
 
 
 def order_key(position, ordinal, node) -> tuple:
@@ -71,21 +72,22 @@ class Citation:
 
 def read_citations(graph: Graph) -> list[Citation]:
     """Every cito:Citation node of the graph, in ``citation_order``."""
-    found = []
-    for node in set(graph.subjects(RDF.type, CITO.Citation)):
-        ordinal = graph.value(node, GP.ordinal)
-        found.append(
-            Citation(
-                node=node,
-                citing=graph.value(node, CITO.hasCitingEntity),
-                cited=graph.value(node, CITO.hasCitedEntity),
-                kind=cito_name(graph.value(node, CITO.hasCitationCharacterization)),
-                source=graph.value(node, PROV.wasDerivedFrom),
-                words=str(graph.value(node, GP.citingWords) or ""),
-                ordinal=int(ordinal) if ordinal is not None else 0,
-            )
-        )
+    found = [citation_of(graph, node) for node in set(graph.subjects(RDF.type, CITO.Citation))]
     return sorted(found, key=lambda c: citation_order(graph, c))
+
+
+def citation_of(graph: Graph, node) -> Citation:
+    """The cito:Citation ``node`` of the graph."""
+    ordinal = graph.value(node, GP.ordinal)
+    return Citation(
+        node=node,
+        citing=graph.value(node, CITO.hasCitingEntity),
+        cited=graph.value(node, CITO.hasCitedEntity),
+        kind=cito_name(graph.value(node, CITO.hasCitationCharacterization)),
+        source=graph.value(node, PROV.wasDerivedFrom),
+        words=str(graph.value(node, GP.citingWords) or ""),
+        ordinal=int(ordinal) if ordinal is not None else 0,
+    )
 
 
 def citation_order(graph: Graph, citation: Citation) -> tuple:
@@ -109,21 +111,65 @@ def citation_order(graph: Graph, citation: Citation) -> tuple:
 
 class ReadModel:
     """Reads the validated (published) graph for the views. Answers are cached: the graph is
-    not changed once it is read."""
+    not changed once it is read. Its lookups by node (``value``, ``objects``, ``has``) read the
+    node's triples once, from ``view``: the graph itself, or, once ``use_view`` is given one,
+    the same triples held in plain dictionaries (``export.index.GraphView``: rdflib answers
+    each lookup through its store's contexts, many times slower). ``subjects`` asks the graph's
+    own index by object."""
 
     def __init__(self, graph: Graph, base: str | None = None):
         self.graph = graph
+        self.view = graph  # what the lookups ask (``use_view``)
         self.base = base if base is not None else base_iri_of(graph)
         self.iris = Iris(self.base)
         self._kinds: dict = {}
         self._labels: dict = {}
         self._full_labels: dict = {}
         self._order_keys: dict = {}
+        self._properties: dict = {}  # node → {property: its values}
+        self._citation_nodes: dict = {}  # a citation node → (its Citation, its citation_order)
+        self._citation_lookups: dict = {}  # (property, node) → its citations (``_citations``)
+        self.citation_lookups = 0  # the citations of one node looked up, not of the whole graph
+
+    def use_view(self, view) -> None:
+        """Answer the lookups from ``view``: an object with the graph's ``value``, ``objects``,
+        ``subjects`` and ``in`` over exactly the graph's triples (``export.index.GraphView``)."""
+        self.view = view
 
     # ------------------------------------------------------------ values
 
+    def _values(self, node) -> dict:
+        """Each property of ``node`` → its values: the node's triples read once, for the many
+        questions a page asks of it."""
+        found = self._properties.get(node)
+        if found is None:
+            found = {}
+            for _s, p, o in self.view.triples((node, None, None)):
+                found.setdefault(p, []).append(o)
+            self._properties[node] = found
+        return found
+
     def value(self, node, prop):
-        return self.graph.value(node, prop) if node is not None else None
+        if node is None:
+            return None
+        found = self._values(node).get(prop)
+        if not found:
+            return None
+        # several values: the one rdflib gives (it depends on its store's order)
+        return found[0] if len(found) == 1 else self.view.value(node, prop)
+
+    def objects(self, node, prop) -> list:
+        """The values of ``prop`` on ``node`` (in no order a view may rely on: sort them)."""
+        found = self._values(node).get(prop, [])
+        return list(found) if len(found) < 2 else list(self.view.objects(node, prop))
+
+    def subjects(self, prop, value) -> list:
+        """The nodes with ``value`` for ``prop`` (in no order a view may rely on: sort them),
+        from the graph's index by object: one lookup, whatever the size of the graph."""
+        return list(self.graph.subjects(prop, value))
+
+    def has(self, node, prop, value) -> bool:
+        return value in self.objects(node, prop)
 
     def text(self, node, prop) -> str | None:
         value = self.value(node, prop)
@@ -134,7 +180,7 @@ class ReadModel:
         return int(value) if value is not None else None
 
     def types(self, node) -> set[URIRef]:
-        return set(self.graph.objects(node, RDF.type))
+        return set(self._values(node).get(RDF.type, ()))
 
     def key(self, iri) -> str:
         return self.iris.key(iri)
@@ -143,7 +189,9 @@ class ReadModel:
 
     def order_key(self, node) -> tuple:
         if node not in self._order_keys:
-            self._order_keys[node] = graph_order_key(self.graph, node)
+            self._order_keys[node] = order_key(
+                self.value(node, GP.position), self.value(node, GP.ordinal), node
+            )
         return self._order_keys[node]
 
     def ordered(self, nodes) -> list:
@@ -162,20 +210,23 @@ class ReadModel:
 
     def _kind(self, node) -> str:
         types = self.types(node)
-        g = self.graph
         if GP.FrameworkDocument in types:
-            return "memorandum" if (node, GP.introduction, None) in g else "framework-document"
+            return (
+                "memorandum"
+                if self.value(node, GP.introduction) is not None
+                else "framework-document"
+            )
         if GP.Section in types:
             return "section"
         if GP.GoodPractice in types:
-            return "practice" if (node, GP.markedText, None) in g else "cited-practice"
+            return "practice" if self.value(node, GP.markedText) is not None else "cited-practice"
         if GP.Introduction in types or GP.Conclusion in types:
             return "text"
         if GP.Footnote in types:
             return "footnote"
         if GP.Glossary in types:
             return "glossary"
-        scheme = g.value(node, SKOS.inScheme)
+        scheme = self.value(node, SKOS.inScheme)
         if scheme is not None and GP.Glossary in self.types(scheme):
             return "term"
         if GP.Resolution in types:
@@ -248,31 +299,31 @@ class ReadModel:
         return None
 
     def sections(self, memorandum) -> list[URIRef]:
-        return self.ordered(self.graph.objects(memorandum, SKOS.hasTopConcept))
+        return self.ordered(self.objects(memorandum, SKOS.hasTopConcept))
 
     def practices(self, section) -> list[URIRef]:
         """The practices of a section as it stands: a retired one (owl:deprecated) keeps its
         page and its place in the hierarchy, not a place in the document."""
-        return self.ordered(p for p in self.graph.objects(section, SKOS.narrower)
+        return self.ordered(p for p in self.objects(section, SKOS.narrower)
                             if not self.retired(p))  # fmt: skip
 
     def retired(self, node) -> bool:
-        return (node, OWL.deprecated, Literal(True)) in self.graph
+        return self.has(node, OWL.deprecated, Literal(True))
 
     def footnotes(self, unit) -> list[URIRef]:
         """The footnotes attached to a unit (a practice, a section, the introduction, …)."""
-        return self.ordered(self.graph.objects(unit, GP.hasFootnote))
+        return self.ordered(self.objects(unit, GP.hasFootnote))
 
     def parts(self, memorandum) -> list[URIRef]:
         """Every resource that is part of a memorandum (its texts and footnotes)."""
-        return self.ordered(self.graph.subjects(DCTERMS.isPartOf, memorandum))
+        return self.ordered(self.subjects(DCTERMS.isPartOf, memorandum))
 
     @cached_property
     def cited_practices(self) -> dict[URIRef, list[URIRef]]:
         """Numbered practices of other documents that are cited but not encoded, by document."""
         found: dict[URIRef, list[URIRef]] = defaultdict(list)
-        for practice in set(self.graph.subjects(RDF.type, GP.GoodPractice)):
-            if (practice, GP.markedText, None) not in self.graph:
+        for practice in set(self.subjects(RDF.type, GP.GoodPractice)):
+            if self.value(practice, GP.markedText) is None:
                 found[self.value(practice, SKOS.inScheme)].append(practice)
         return {scheme: self.ordered(items) for scheme, items in found.items()}
 
@@ -280,7 +331,9 @@ class ReadModel:
 
     @cached_property
     def citations(self) -> list[Citation]:
-        return read_citations(self.graph)
+        """Every citation, in ``citation_order`` (as ``read_citations`` gives them)."""
+        made = [self._citation(n) for n in set(self.subjects(RDF.type, CITO.Citation))]
+        return [citation for citation, _key in sorted(made, key=lambda m: m[1])]
 
     @cached_property
     def _citations_by(self) -> dict[str, dict[URIRef, list[Citation]]]:
@@ -294,15 +347,43 @@ class ReadModel:
 
     def citations_from(self, unit) -> list[Citation]:
         """The citations a unit makes, in its text and its footnotes."""
-        return self._citations_by["citing"].get(unit, [])
+        return self._citations("citing", CITO.hasCitingEntity, unit)
 
     def citations_to(self, node) -> list[Citation]:
         """The citations of a resource ("cited by")."""
-        return self._citations_by["cited"].get(node, [])
+        return self._citations("cited", CITO.hasCitedEntity, node)
 
     def citations_in(self, source) -> list[Citation]:
         """The citations a text makes: a footnote, or a unit's own running text."""
-        return self._citations_by["source"].get(source, [])
+        return self._citations("source", PROV.wasDerivedFrom, source)
+
+    def _citations(self, role: str, prop, node) -> list[Citation]:
+        """The citations whose ``role`` is ``node``, in ``citation_order``: from the tables of
+        every citation once they are made, else from the citations that name ``node`` alone
+        (a few pages of a large corpus ask about a few nodes: no whole-graph pass; past
+        ``CITATION_LOOKUPS`` nodes, the tables are made, as every page is being made)."""
+        if (
+            "citations" in self.__dict__
+            or node is None
+            or self.citation_lookups >= CITATION_LOOKUPS
+        ):
+            return self._citations_by[role].get(node, [])
+        key = (role, node)
+        found = self._citation_lookups.get(key)
+        if found is None:
+            self.citation_lookups += 1
+            made = [self._citation(n) for n in set(self.subjects(prop, node))
+                    if CITO.Citation in self.types(n)]  # fmt: skip
+            found = [c for c, _ in sorted((m for m in made if getattr(m[0], role) == node),
+                                          key=lambda m: m[1])]  # fmt: skip
+            self._citation_lookups[key] = found
+        return found
+
+    def _citation(self, node) -> tuple[Citation, tuple]:
+        if node not in self._citation_nodes:
+            citation = citation_of(self, node)
+            self._citation_nodes[node] = (citation, citation_order(self, citation))
+        return self._citation_nodes[node]
 
     # ------------------------------------------------------------ the dataset description
 
@@ -317,7 +398,7 @@ class ReadModel:
     def is_release(self, node) -> bool:
         dataset = self.dataset
         return node != dataset and any(
-            (node, prop, dataset) in self.graph for prop in (DCTERMS.isVersionOf, DCAT3.isVersionOf)
+            self.has(node, prop, dataset) for prop in (DCTERMS.isVersionOf, DCAT3.isVersionOf)
         )
 
 

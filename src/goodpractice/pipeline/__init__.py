@@ -154,12 +154,16 @@ class Run:
         if self.remember:  # what the next rebuild compares with
             index = index_for(model.graph)
             self.triples, self.resources = set(index.all), set(index.resources(index.base))
+        # the pieces of the whole dataset's files, kept for the next rebuild (a Rebuilder's)
+        memory = self.reuse.exports if self.reuse is not None else None
         if self.last is not None:  # over the last build: only what changed is rewritten
-            self.staged, self.only = incremental.stage_exports(model, self.out_dir, self.last)
+            self.staged, self.only = incremental.stage_exports(
+                model, self.out_dir, self.last, memory, self.triples
+            )
             self.files = self.staged.files
             return self.files
         pairs = chain(
-            iter_dataset_files(model.graph),
+            iter_dataset_files(model.graph, memory),
             model.release_files.items(),  # earlier releases' data, at dataset/<version>.*
             [(MARKER, MARKER_TEXT)],
         )
@@ -258,12 +262,13 @@ def build(
     if last is not None:
         # A rebuild: the shapes on the nodes the edit can affect; fidelity and releases in full
         nodes = incremental.focus_nodes(last.checked, checked)
-        check = FocusedCheck(model, nodes, reuse.changed_memoranda(model.content, last.changed))
+        memoranda = reuse.changed_memoranda(model.content, last.changed)
+        check = FocusedCheck(model, nodes, memoranda, reuse.check_memory)
     else:
         # SHACL shapes and fidelity, on a large graph in a second process while this one
         # exports and renders. Only violations stop the build; warnings do not.
         check = background_check.BackgroundCheck(model)
-    publish(model)  # the earlier releases' description, now that the check has the content
+    publish(model, reuse)  # the earlier releases' description, now the check has the content
     run = Run(check, out_dir, site_dir, last)
     run.remember, run.reuse = reuse is not None, reuse
     pages = None

@@ -30,9 +30,11 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, VOID
 
+from ..check import CheckMemory
 from ..export import forget_index
 from ..export.files import dataset_wide_files, resource_files
 from ..export.index import index_for
+from ..export.memory import ExportMemory
 from ..graph.build import graph_parts, new_graph
 from ..iris import resource_path
 from ..staging import MARKER, MARKER_TEXT, Staged, stage_over
@@ -84,12 +86,16 @@ def can_follow(last: Last | None, content: dict, out_dir: Path, site_dir: Path |
 RESOURCE_FILE_SUFFIXES = (".embedded.jsonld", ".jsonld", ".ttl", ".nt")
 
 
-def stage_exports(model, out_dir: Path, last: Last) -> tuple[Staged, set]:
+def stage_exports(
+    model, out_dir: Path, last: Last, memory: ExportMemory | None = None, now: set | None = None
+) -> tuple[Staged, set]:
     """build/'s new contents, staged over the last build's: the files of the whole dataset,
     and those of each resource whose document a change can alter; the others stay as they
-    are. With the resources whose pages the change can alter."""
+    are. With the resources whose pages the change can alter. ``memory``: the pieces of the
+    whole dataset's files kept from the last build (``export.memory``); ``now``: the
+    published triples as a set, if the caller has them."""
     index = index_for(model.graph)
-    now = set(index.all)
+    now = set(index.all) if now is None else now
     changed = changed_nodes(last.triples, now)
     resources = set(index.resources(index.base))
     exported = affected_resources(index, changed, index.base)
@@ -98,7 +104,7 @@ def stage_exports(model, out_dir: Path, last: Last) -> tuple[Staged, set]:
             if (node := owner.get(file_owner(name))) is not None
             and node in resources and node not in exported}  # fmt: skip
     pairs = chain(
-        dataset_wide_files(model.graph),
+        dataset_wide_files(model.graph, memory, now),
         (pair for node in sorted(exported) for pair in resource_files(index, node)),
         model.release_files.items(),  # earlier releases' data, at dataset/<version>.*
         [(MARKER, MARKER_TEXT)],
@@ -146,17 +152,25 @@ def affected_pages(index, changed: set[URIRef], exported: set[URIRef]) -> set:
 
 
 def content_state(content_dir: Path) -> dict[str, tuple[int, int]]:
-    """Every file under the content folder: relative path → (modification time, size)."""
-    state = {}
-    root = Path(content_dir)
-    for folder, _dirs, names in os.walk(root):
-        for name in names:
-            path = Path(folder, name)
+    """Every file under the content folder: relative path → (modification time, size).
+    (os.scandir: one system call per file, no Path object; it runs on every look for changes.)"""
+    state: dict[str, tuple[int, int]] = {}
+    folders = [(os.fspath(content_dir), "")]
+    while folders:
+        folder, prefix = folders.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:  # removed while we looked: the next look sees the change
+            continue
+        for entry in entries:
             try:
-                stat = path.stat()
+                if entry.is_dir(follow_symlinks=False):  # as os.walk: not followed
+                    folders.append((entry.path, f"{prefix}{entry.name}/"))
+                elif entry.is_file():
+                    stat = entry.stat()
+                    state[f"{prefix}{entry.name}"] = (stat.st_mtime_ns, stat.st_size)
             except OSError:
                 continue
-            state[path.relative_to(root).as_posix()] = (stat.st_mtime_ns, stat.st_size)
     return state
 
 
@@ -199,6 +213,11 @@ class Reuse:
         self.rebuilt: set[str] = set()
         # memoranda made again since the last good build (one that failed made them too)
         self.unchecked: set[str] = set()
+        self.check_memory = CheckMemory()  # the focused check's pyoxigraph copy, kept
+        # what the build added to the content's graph, and took out of it (``restore``)
+        self.added: list[tuple] = []
+        self.removed: list[tuple] = []
+        self.exports = ExportMemory()  # the pieces of the whole dataset's files (export.memory)
 
     def build_graph(self, content) -> Graph:
         try:
@@ -276,14 +295,22 @@ class Reuse:
         self.published_triples = triples
         return graph
 
+    def changed_by_build(self, added, removed) -> None:
+        """The build added ``added`` to the content's graph and took ``removed`` out of it."""
+        self.added += added
+        self.removed += removed
+
     def restore(self) -> None:
-        """The graph as the content made it: what the build added to it taken out again."""
+        """The graph as the content made it: what the build added to it taken out again, and
+        what it took out put back."""
+        added, removed, self.added, self.removed = self.added, self.removed, [], []
         if self.graph is None:
             return
-        now = set(self.graph)
-        for triple in now - self.counts.keys():
-            self.graph.remove(triple)
-        self.graph.addN((*triple, self.graph) for triple in self.counts.keys() - now)
+        counts = self.counts
+        for triple in added:
+            if triple not in counts:
+                self.graph.remove(triple)
+        self.graph.addN((*triple, self.graph) for triple in removed if triple in counts)
 
 
 # --------------------------------------------------------------------------------------------

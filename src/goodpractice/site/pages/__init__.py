@@ -4,12 +4,14 @@ context its template (``templates/pages/<kind>.html``) is rendered with."""
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from rdflib import URIRef
 
+from ...export.index import GraphView
 from ...graph.read import ReadModel
 from ...vocab import (
     FORMAT,
@@ -58,9 +60,17 @@ class Page:
 class Site:
     """The pages and the site's own files, made from the read model and the exports."""
 
+    # The indexes, as the last site rendered them: (template, its context's repr) → the page's
+    # article and table of contents. An index lists the whole corpus and is made again on every
+    # update of the site (``incremental.py``), mostly as it was: what it lists is read again,
+    # but its rendering is reused. Replaced by each render (the indexes of one site are kept).
+    last_indexes: dict = {}
+
     def __init__(self, read: ReadModel, exports: Mapping[str, bytes], triples=None):
         """``triples``: the graph's triples as a Python collection, if the caller has them
-        (faster to walk than the rdflib graph)."""
+        (faster to walk than the rdflib graph): the read model then answers from them."""
+        if triples is not None and read.view is read.graph:
+            read.use_view(GraphView(read.graph, triples, {}))
         self.read = read
         self.base = read.base
         self.exports = exports
@@ -76,30 +86,31 @@ class Site:
         self.plain_texts: dict = {}  # node → its text as read (common.plain_text)
         self.practices_by_memorandum: dict = {}  # (memorandum.practices_of_memorandum)
         self.citing_units: dict | None = None  # memorandum → its citing units (views)
-        base = self.base
-        self.resources = sorted(
-            {
-                URIRef(str(node).split("#", 1)[0])
-                for triple in (read.graph if triples is None else triples)
-                for node in triple
-                if isinstance(node, URIRef)
-                and str(node).startswith(base)
-                and str(node).split("#", 1)[0] != base
-                and str(node).split("#", 1)[0].removeprefix(base) not in exports
-            },
-            key=str,
-        )
+        self.indexes: dict = {}  # this site's ``last_indexes``
+        self.reused = 0  # the index pages whose rendering was reused
+        self.resources = resources_of(read.graph if triples is None else triples, read.base,
+                                      exports)  # fmt: skip
 
     def key(self, node) -> str:
         return self.read.key(node)
 
-    def add(self, path: str, template: str, context: dict, searched: bool = True, **page) -> Page:
+    def add(self, path: str, template: str, context: dict, searched: bool = True,
+            index: bool = False, **page) -> Page:  # fmt: skip
+        """A page; ``index``: an index page (not searched), whose rendering may be reused."""
         from .changes import cite
 
         context = {"here": path, "cite": cite(self, context["title"], page.get("iri"), path),
                    **context}  # fmt: skip
         if searched:  # the page and the part search indexes, from one rendering
             html, toc, search_html = self.templates.page_and_search(template, context)
+        elif index:  # the same context gives the same page (its values have a full repr)
+            key = (template, repr(context))
+            made = self.indexes[key] = self.indexes.get(key) or Site.last_indexes.get(key)
+            if made is None:
+                made = self.indexes[key] = self.templates.page(template, context)
+            else:
+                self.reused += 1
+            (html, toc), search_html = made, None
         else:
             (html, toc), search_html = self.templates.page(template, context), None
         made = Page(path, context["title"], html, toc, searched=searched,
@@ -215,6 +226,7 @@ class Site:
                 self.produced[("views", memo)] = [page.source for page in self.pages[first:]]
         self.in_sequence(model.model, queries.queries)
         self.server_config()
+        Site.last_indexes = self.indexes
 
     def in_sequence(self, *makers) -> None:
         """Pages that belong to no resource, recorded in ``sequence`` one by one."""
@@ -244,6 +256,20 @@ class Site:
             for suffix in suffixes
             if name.endswith(suffix)
         )
+
+
+def resources_of(triples, base: str, exports) -> list[URIRef]:
+    """Every IRI under the base that gets a page: the document part of each IRI in the triples
+    (before any '#'), but the base itself and the paths of exports. The distinct nodes are
+    gathered first (hashing only), then each is looked at once."""
+    found = set()
+    nodes = {node for node in itertools.chain.from_iterable(triples) if isinstance(node, URIRef)}
+    for node in nodes:
+        if node.startswith(base):
+            document = str(node).split("#", 1)[0]
+            if document != base and document.removeprefix(base) not in exports:
+                found.add(document)
+    return [URIRef(document) for document in sorted(found)]
 
 
 def server_formats() -> dict:

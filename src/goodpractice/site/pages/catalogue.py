@@ -22,13 +22,12 @@ KIND_NAMES = {
 
 def entry_facts(site, node, here: str) -> list:
     read, urls = site.read, site.urls
-    g = read.graph
     pref = read.text(node, SKOS.prefLabel)
     title = read.text(node, DCTERMS.title)
     url = read.value(node, SCHEMA.url)
-    alt = sorted(str(a) for a in g.objects(node, SKOS.altLabel) if str(a) != title)
+    alt = sorted(str(a) for a in read.objects(node, SKOS.altLabel) if str(a) != title)
     publisher = read.value(node, DCTERMS.publisher)
-    associated = sorted(g.objects(node, PROV.wasAssociatedWith), key=by_label(read))
+    associated = sorted(read.objects(node, PROV.wasAssociatedWith), key=by_label(read))
     return common.facts(
         [
             ("Kind", KIND_NAMES.get(read.kind(node), "Resource")),
@@ -39,7 +38,7 @@ def entry_facts(site, node, here: str) -> list:
             ("Official record", urls.external(url) if url else "not known to this edition"),
             (
                 "See also",
-                joined(urls.external(u) for u in sorted(g.objects(node, RDFS.seeAlso), key=str)),
+                joined(urls.external(u) for u in sorted(read.objects(node, RDFS.seeAlso), key=str)),
             ),
             ("Also cited as", "; ".join(f"“{a}”" for a in alt)),
             ("Description", read.text(node, DCTERMS.description) or ""),
@@ -71,17 +70,16 @@ def links_to(site, nodes) -> list:
 def entry(site, node) -> None:
     read, urls = site.read, site.urls
     here = site.key(node)
-    g = read.graph
     lists = [common.cited_by(site, node, here), common.mentioned(site, node, here)]
     if read.kind(node) == "organisation":
-        published = sorted(g.subjects(DCTERMS.publisher, node), key=by_label(read))
+        published = sorted(read.subjects(DCTERMS.publisher, node), key=by_label(read))
         published = [p for p in published if read.kind(p) != "dataset"]
         if published:
             lists.append(common.long_list(site, node, here, "publisher-of", "Publisher of",
                                           links_to(site, published)))  # fmt: skip
         involved = sorted(
-            set(g.subjects(PROV.wasAssociatedWith, node))
-            | set(g.subjects(DCTERMS.contributor, node)),
+            set(read.subjects(PROV.wasAssociatedWith, node))
+            | set(read.subjects(DCTERMS.contributor, node)),
             key=by_label(read),
         )
         if involved:
@@ -103,7 +101,7 @@ def entry(site, node) -> None:
 def cited_practice(site, node) -> None:
     read, urls = site.read, site.urls
     here = site.key(node)
-    notes = sorted(str(n) for n in read.graph.objects(node, SKOS.scopeNote))
+    notes = sorted(str(n) for n in read.objects(node, SKOS.scopeNote))
     intro = [
         f"Good Practice {read.ordinal(node)} (",
         Code(read.text(node, SKOS.notation)),

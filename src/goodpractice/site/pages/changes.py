@@ -92,12 +92,12 @@ def lifecycle(site, node, here: str) -> dict:
         when = f"in {version}" if version else "since the last release (not yet released)"
         lines.append({"text": f"Changed {when}: {what}.",
                       "link": site.urls.link(here, change_set, "what changed")})  # fmt: skip
-    deprecated = (node, OWL.deprecated, Literal(True)) in read.graph
+    deprecated = read.has(node, OWL.deprecated, Literal(True))
     return {
         "deprecated": deprecated,
         "note": read.text(node, SKOS.changeNote) if deprecated else None,
         "replaced_by": [site.urls.full(here, r) for r in
-                        sorted(read.graph.objects(node, DCTERMS.isReplacedBy), key=str)],
+                        sorted(read.objects(node, DCTERMS.isReplacedBy), key=str)],
         "changes": lines,
     }  # fmt: skip
 

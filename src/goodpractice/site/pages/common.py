@@ -133,7 +133,7 @@ def cited_by(site, node, here: str) -> dict:
 
 def mentioned(site, node, here: str) -> dict | None:
     """The units that name a resource without citing it."""
-    units = site.read.ordered(site.read.graph.subjects(SCHEMA.mentions, node))
+    units = site.read.ordered(site.read.subjects(SCHEMA.mentions, node))
     if not units:
         return None
     items = [lambda where, u=u: site.urls.full(where, u) for u in units]
@@ -142,12 +142,12 @@ def mentioned(site, node, here: str) -> dict | None:
 
 def mentions(site, node, here: str) -> list[Link]:
     read = site.read
-    named = sorted(set(read.graph.objects(node, SCHEMA.mentions)), key=by_label(read))
+    named = sorted(set(read.objects(node, SCHEMA.mentions)), key=by_label(read))
     return [site.urls.link(here, n) for n in named]
 
 
 def notes(site, node) -> list[str]:
-    return sorted(str(n) for n in site.read.graph.objects(node, SKOS.editorialNote))
+    return sorted(str(n) for n in site.read.objects(node, SKOS.editorialNote))
 
 
 def data_links(site, node, here: str) -> dict:
@@ -169,7 +169,7 @@ def in_memo(site, node, here: str) -> Link | None:
 def record_facts(site, node, here: str) -> list:
     """When this edition's record of a scheme was created and changed, and by whom."""
     read = site.read
-    creators = sorted(read.graph.objects(node, DCTERMS.creator), key=str)
+    creators = sorted(read.objects(node, DCTERMS.creator), key=str)
     return [
         ("Record created", read.text(node, DCTERMS.created) or ""),
         ("Record modified", read.text(node, DCTERMS.modified) or ""),
@@ -288,6 +288,7 @@ def index_pages(site, here: str, title: str, intro: str, groups, described=()) -
                 site, page_title, list(described)[(k - 1) * size : k * size]
             ),
             searched=False,  # lists of links: search finds the pages they link to
+            index=True,
         )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from rdflib.namespace import DCTERMS, SKOS
 
 from ..links import Code, joined
@@ -46,9 +48,11 @@ DOCUMENT_GROUPS = (
 
 def documents(site) -> None:
     read, urls = site.read, site.urls
+    # every document's citations counted: all of them read at once (not document by document)
+    counts = Counter(c.cited for c in read.citations)
 
     def item(node, where: str) -> list:
-        count = len(read.citations_to(node))
+        count = counts[node]
         ident = read.text(node, DCTERMS.identifier)
         pieces = [urls.link(where, node)]
         if ident:
@@ -82,7 +86,7 @@ def organisations(site) -> None:
     nodes = of_kind(site, "organisation")
 
     def item(node, where: str) -> list:
-        alt = sorted(str(a) for a in read.graph.objects(node, SKOS.altLabel))
+        alt = sorted(str(a) for a in read.objects(node, SKOS.altLabel))
         return [urls.link(where, node), f" ({', '.join(alt)})" if alt else ""]
 
     intro = "Organisations and States that publish, take part in or are named by the memoranda."

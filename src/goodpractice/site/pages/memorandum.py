@@ -27,16 +27,15 @@ def contents(site, memo, here: str) -> dict:
 
 
 def glossary_of(site, memo):
-    parts = sorted(site.read.graph.objects(memo, DCTERMS.hasPart), key=str)
+    parts = sorted(site.read.objects(memo, DCTERMS.hasPart), key=str)
     return next((s for s in parts if site.read.kind(s) == "glossary"), None)
 
 
 def memorandum(site, memo) -> None:
     read, urls = site.read, site.urls
     here = site.key(memo)
-    g = read.graph
     generated_by = read.value(memo, PROV.wasGeneratedBy)
-    contributors = sorted(g.objects(memo, DCTERMS.contributor), key=by_label(read))
+    contributors = sorted(read.objects(memo, DCTERMS.contributor), key=by_label(read))
     facts = common.facts(
         [
             ("Title", read.text(memo, DCTERMS.title)),
@@ -110,7 +109,7 @@ def practices_of_memorandum(site, memo) -> list:
         read = site.read
         cache[memo] = read.ordered(
             p
-            for p in read.graph.subjects(SKOS.inScheme, memo)
+            for p in read.subjects(SKOS.inScheme, memo)
             if read.kind(p) == "practice" and not read.retired(p)
         )
     return cache[memo]

@@ -205,19 +205,23 @@ def _parsed(path: Path, modified: int, size: int) -> Graph:
     return graph
 
 
+@functools.lru_cache(maxsize=2)
+def made_of(onto: Graph, shapes: Graph) -> tuple:
+    """The terms, the shapes in words, def.nt and the ontology's JSON-LD document: made once
+    per parsed ontology and shapes (``parsed``: a rebuild makes them again only if a file
+    changed). Read-only: shared."""
+    shown = Shapes(shapes).shapes() if len(shapes) else []
+    return terms(onto), shown, export.ntriples(onto), ontology_document(onto)
+
+
 def model(site) -> None:
     onto = parsed(ontology_file("ontology.ttl"))
     shapes_path = ontology_file("shapes.ttl")
     shapes = parsed(shapes_path)
-    context = {
-        "title": "Data model",
-        "namespace": str(GP),
-        "groups": terms(onto),
-        "shapes": Shapes(shapes).shapes() if len(shapes) else [],
-    }
+    groups, shown, ntriples, document = made_of(onto, shapes)
+    context = {"title": "Data model", "namespace": str(GP), "groups": groups, "shapes": shown}
     site.files["def.ttl"] = ontology_file("ontology.ttl").read_bytes()
-    site.files["def.nt"] = export.ntriples(onto)
-    document = ontology_document(onto)
+    site.files["def.nt"] = ntriples
     site.files["def.jsonld"] = export.dumps(document)
     if len(shapes):
         site.files.setdefault("shapes.ttl", shapes_path.read_bytes())

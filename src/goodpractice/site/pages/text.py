@@ -56,7 +56,7 @@ def footnote(site, node) -> None:
         "mentions": common.mentions(site, node, here),
         "terms": [
             urls.link(here, t)
-            for t in sorted(read.graph.subjects(DCTERMS.source, node), key=by_label(read))
+            for t in sorted(read.subjects(DCTERMS.source, node), key=by_label(read))
         ],
         "notes": common.notes(site, node),
         "data": common.data_links(site, node, here),
@@ -79,7 +79,7 @@ def glossary(site, node) -> None:
                 "definition": read.text(t, SKOS.definition),
                 "source": urls.link(here, read.value(t, DCTERMS.source)),
             }
-            for t in read.ordered(read.graph.objects(node, SKOS.hasTopConcept))
+            for t in read.ordered(read.objects(node, SKOS.hasTopConcept))
         ],
         "data": common.data_links(site, node, here),
     }

@@ -24,10 +24,13 @@ def citing_units(site, memo) -> list:
     """The units of a memorandum that cite something, in source order."""
     read = site.read
     if site.citing_units is None:
-        site.citing_units = defaultdict(set)
-        for citing in {c.citing for c in read.citations}:
-            site.citing_units[read.memorandum_of(citing)].add(citing)
-    return sorted(site.citing_units.get(memo, ()), key=lambda u: (read.order_key(u)[0], str(u)))
+        site.citing_units = {}
+    if memo not in site.citing_units:
+        # its units: what is in its scheme or part of it (``memorandum_of``), that cites
+        near = set(read.subjects(SKOS.inScheme, memo)) | set(read.subjects(DCTERMS.isPartOf, memo))
+        site.citing_units[memo] = {unit for unit in near
+                                   if read.memorandum_of(unit) == memo and read.citations_from(unit)}  # fmt: skip
+    return sorted(site.citing_units[memo], key=lambda u: (read.order_key(u)[0], str(u)))
 
 
 def cited_of(site, units) -> list:
