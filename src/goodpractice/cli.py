@@ -246,7 +246,8 @@ def validate(
     default=0.5,
     show_default=True,
     type=click.FloatRange(min=0.1),
-    help="Seconds between two looks for changes.",
+    help="Seconds between two looks for changes where the system does not tell of them "
+    "(on Linux it does, and a change is seen at once).",
 )
 @click.option(
     "--query-timeout",
@@ -301,7 +302,7 @@ def serve(
         echo(f"goodpractice serve: cannot listen on {host}:{port}: {error.strerror or error}.")
         sys.exit(USAGE)
     with listening:
-        rebuild = server.rebuilder(content_dir, out_dir, site_dir, base_iri, echo)
+        rebuild = server.rebuilder(content_dir, out_dir, site_dir, base_iri, echo, watch)
         try:
             with pipeline.signals_interrupt():
                 built = not build_first or rebuild()
@@ -316,14 +317,15 @@ def serve(
                 "run goodpractice build."
             )
             sys.exit(CONTENT_PROBLEMS)
-        server.serve(
-            listening,
-            site_dir,
-            server.watched(content_dir) if watch else None,
-            rebuild,
-            interval,
-            echo=lambda m: click.echo(m),
-        )
+        with pipeline.signals_interrupt():  # SIGTERM too: the server stops and cleans up
+            server.serve(
+                listening,
+                site_dir,
+                server.watched(content_dir) if watch else None,
+                rebuild,
+                interval,
+                echo=lambda m: click.echo(m),
+            )
 
 
 @main.command()

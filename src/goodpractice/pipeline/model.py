@@ -56,12 +56,16 @@ def load_model(content_dir: Path, base_iri: str | None = None, reuse=None) -> Mo
         raise ContentError(error.problems, unreadable=True) from None
     locations.update(change_set_locations(history, content))
     published = publish_history(graph, history)
+    if reuse is not None:
+        reuse.changed_by_build(published.added, published.removed)
     return Model(content, graph, locations, history, published.files, published.description)
 
 
-def publish(model: Model) -> Model:
+def publish(model: Model, reuse=None) -> Model:
     """The model with the earlier releases' description in its graph: what the exports and
     the site read (``load_model`` leaves it out of what the shapes check)."""
+    if reuse is not None:
+        reuse.changed_by_build(model.release_description, ())
     model.graph.addN((*triple, model.graph) for triple in model.release_description)
     model.release_description = []
     return model

@@ -40,6 +40,9 @@ class Published:
 
     files: dict[str, bytes] = field(default_factory=dict)
     description: list[tuple] = field(default_factory=list)
+    # what it changed in the graph (a rebuild takes it out again: ``pipeline.incremental``)
+    added: list[tuple] = field(default_factory=list)
+    removed: list[tuple] = field(default_factory=list)
 
 
 def publish_history(graph: Graph, history: History) -> Published:
@@ -94,13 +97,18 @@ def publish_history(graph: Graph, history: History) -> Published:
     if len(history.change_sets) > len(history.records):  # changes not yet released
         unreleased = history.change_sets[-1]
         lines.append(f"<{dataset}> <{GP.changeSet}> <{history.change_set_iri(unreleased)}> .\n")
-    graph.addN((*triple, graph) for triple in parse_lines(lines, parsed))
+    added = parse_lines(lines, parsed)
+    graph.addN((*triple, graph) for triple in added)
     description = parse_lines(described, parsed)
     current = [r for r in history.records if r.version == history.version]
+    removed = []
     if current and len(history.change_sets) == len(history.records):
         # Released and unchanged since: the dataset was last modified on its release date.
-        graph.set((iris.dataset(), DCTERMS.modified, date_literal(current[0].date)))
-    return Published(files, description)
+        modified = (iris.dataset(), DCTERMS.modified, date_literal(current[0].date))
+        removed = list(graph.triples((iris.dataset(), DCTERMS.modified, None)))
+        graph.set(modified)
+        added.append(modified)
+    return Published(files, description, added, removed)
 
 
 def change_set_lines(history: History, changes: ChangeSet) -> list[str]:
