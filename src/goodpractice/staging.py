@@ -378,7 +378,6 @@ def stage_over(out_dir: Path, pairs: Iterable[tuple[str, bytes]], kept: set[str]
                 continue
             (folder / relative).unlink()
             staged.removed.append(relative)
-        sizes.pop(MARKER, None)
         prune_empty(folder, staged.removed)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
