@@ -134,11 +134,17 @@ def published_triples(path: Path) -> set[tuple] | None:
         data = path.read_bytes()
         quads = pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.N_TRIPLES)
         triples = set()
+        terms: dict = {}  # each term converted once (a subject or predicate recurs)
         for quad in quads:
-            terms = (quad.subject, quad.predicate, quad.object)
-            if any(isinstance(term, pyoxigraph.BlankNode) for term in terms):
-                return None
-            triples.add(tuple(from_oxigraph(term) for term in terms))
+            triple = []
+            for term in (quad.subject, quad.predicate, quad.object):
+                found = terms.get(term)
+                if found is None:
+                    if isinstance(term, pyoxigraph.BlankNode):
+                        return None
+                    found = terms[term] = from_oxigraph(term)
+                triple.append(found)
+            triples.add(tuple(triple))
     except (OSError, SyntaxError, ValueError):
         return None
     return triples
