@@ -111,8 +111,8 @@ class Baseline:
 
 
 def content_for(size: str, workdir: Path) -> Path:
-    if size == "real":
-        return run.REAL_CONTENT
+    if size == "real":  # a copy: the benchmark edits it
+        return Path(shutil.copytree(run.REAL_CONTENT, workdir / "content"))
     from tests.synthetic import write_corpus
 
     return write_corpus(workdir / "content", int(size) // run.PRACTICES_PER_MEMORANDUM)
@@ -178,6 +178,19 @@ def measure_size(size: str, sides: dict[str, str], args, workdir: Path) -> dict:
         )
     runs = alternate(sides, args.repeat, validate)
     result["validate"] = {s: summary(r) for s, r in runs.items()}
+    if all("seconds" in result["build"][s] for s in sides):
+        # One practice edited, then each side builds over its first build's output (the
+        # baseline makes everything again; the new code only what changed)
+        practice = run.first_practice(content)
+        text = practice.read_text(encoding="utf-8")
+        run.add_editorial_note(practice, "A benchmark's editorial note.")
+        result["rebuild"] = {s: summary([build(s, python, 0)]) for s, python in sides.items()}
+        practice.write_text(text, encoding="utf-8")  # as it was, for serve's own edit
+        if not args.no_compare:
+            result["rebuilt outputs"] = "; ".join(
+                f"{kind}: {same_bytes(workdir / f'baseline-0-{kind}', workdir / f'new-0-{kind}')}"
+                for kind in ("build", "site")
+            )
     if size in args.serve_sizes.split(",") and "serve" not in args.skip:
         result["serve"] = {}
         for side, python in sides.items():
@@ -227,6 +240,14 @@ def report(results: list[dict], sha: str) -> str:
                     lines.append(f"  {side} failed: {figure['stderr'][-600:]}")
         if "outputs" in r:
             lines.append(f"outputs of the first build of each: {r['outputs']}")
+        if "rebuild" in r:
+            old, new = r["rebuild"]["baseline"], r["rebuild"]["new"]
+            lines.append(
+                f"goodpractice build over the first build's output, one practice edited: "
+                f"baseline {cell(old)}, new {cell(new)}, new/baseline {ratio(new, old)}"
+            )
+        if "rebuilt outputs" in r:
+            lines.append(f"outputs of those builds: {r['rebuilt outputs']}")
         for side, figure in r.get("serve", {}).items():
             shown = f"{figure['seconds']:.2f} s" if "seconds" in figure else figure["failed"]
             target = SERVE_TARGET.get(r["size"])

@@ -330,6 +330,18 @@ def whole_build(content_dir: Path, workdir: Path) -> dict:
     )
 
 
+def add_editorial_note(practice: Path, note: str) -> None:
+    """An editorial note added to a practice's file: its page and data change, not the
+    verbatim text (so the check of the source text still passes)."""
+    text = practice.read_text(encoding="utf-8")
+    front, _, body = text.partition("\n---\n")
+    practice.write_text(f"{front}\neditorial_notes:\n  - {note}\n---\n{body}", encoding="utf-8")
+
+
+def first_practice(content: Path) -> Path:
+    return sorted((content / "memoranda").glob("*/practices/*.md"))[0]
+
+
 def serve_latency(
     content_dir: Path, workdir: Path, timeout: float = 60, python: str = sys.executable
 ) -> dict:
@@ -340,7 +352,7 @@ def serve_latency(
 
     content = workdir / "serve-content"
     shutil.copytree(content_dir, content)
-    practice = sorted((content / "memoranda").glob("*/practices/*.md"))[0]
+    practice = first_practice(content)
     process = subprocess.Popen(
         [
             python,
@@ -370,12 +382,8 @@ def serve_latency(
         memo, key = practice.parent.parent.name, practice.stem.lstrip("gp").lstrip("0")
         url = f"{found.group(0)}{memo}/gp{key}/"
         marker = f"benchmark-edit-{time.time_ns()}"
-        text = practice.read_text(encoding="utf-8")
-        # An editorial note changes the page without touching the verbatim text.
-        front, _, body = text.partition("\n---\n")
-        edited = f"{front}\neditorial_notes:\n  - {marker}\n---\n{body}"
         start = time.perf_counter()
-        practice.write_text(edited, encoding="utf-8")
+        add_editorial_note(practice, marker)
         while time.perf_counter() - start < timeout:
             with urllib.request.urlopen(url) as response:
                 if marker in response.read().decode("utf-8"):

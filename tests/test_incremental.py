@@ -122,6 +122,7 @@ def test_each_rebuild_after_an_edit_is_a_clean_build(corpus, tmp_path):
     rebuild = pipeline.Rebuilder(corpus, out, None, site)
     first = rebuild()
     assert first.rewritten is None  # the first build is a full one
+    spares_before = staging.Spare.used
     for number, (make_edit, in_place) in enumerate(EDITS, start=1):
         make_edit(corpus)
         built = rebuild()
@@ -134,6 +135,13 @@ def test_each_rebuild_after_an_edit_is_a_clean_build(corpus, tmp_path):
         else:
             assert built.site_written is None, f"{name}: the site was updated in place"
         assert_same_as_clean_build(corpus, out, site, tmp_path / f"clean-{number}")
+    # Each staging over build/ and site/ started from the copy made after the last rebuild
+    updates = sum(in_place for _edit, in_place in EDITS)
+    assert staging.Spare.used - spares_before == len(EDITS) + updates
+    rebuild.close()  # the copies are gone; what the next build starts from is left
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == [
+        ".build.goodpractice-state"
+    ]
 
 
 def test_a_failed_rebuild_leaves_the_last_build_and_the_next_one_is_incremental(
@@ -166,7 +174,69 @@ def test_a_failed_rebuild_leaves_the_last_build_and_the_next_one_is_incremental(
         rebuild()
     monkeypatch.undo()
     assert (tree(out), tree(site)) == before
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+    # Beside them, only the copies made for the next rebuild: hard links to their files
+    left = sorted(p for p in tmp_path.iterdir() if p.name.startswith(".") and p.is_dir())
+    assert [p.name.split(".")[1] for p in left] == ["build", "site"]
+    for copy in left:
+        assert linked_to(copy, tmp_path / copy.name.split(".")[1])
     built = rebuild()
     assert built.rewritten is not None
     assert_same_as_clean_build(corpus, out, site, tmp_path / "clean")
+    rebuild.close()  # the copies are gone; what the next build starts from is left
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == [
+        ".build.goodpractice-state"
+    ]
+
+
+def linked_to(copy: Path, folder: Path) -> bool:
+    """Whether ``copy`` holds ``folder``'s files as hard links, and nothing else."""
+    files = {p.relative_to(folder): p.stat().st_ino for p in folder.rglob("*") if p.is_file()}
+    copied = {p.relative_to(copy): p.stat().st_ino for p in copy.rglob("*")
+              if p.is_file() and p.name != staging.LOCK}  # fmt: skip
+    return len(files) > 0 and files == copied
+
+
+def test_what_a_change_reaches_walked_upwards_is_what_the_members_rule_says(model):
+    """``Impact.holders`` walks the part hierarchy upwards from the changed nodes; the rule it
+    stands for is ``ResourceIndex.members`` walked downwards from every resource."""
+    from goodpractice.export.index import index_for
+    from goodpractice.pipeline.incremental import Impact, resource_of
+
+    index = index_for(model.graph)
+    resources = set(index.resources(index.base))
+    walked = 0
+    for node in sorted(resources)[::7]:  # every seventh resource, each level of the hierarchy
+        impact = Impact(index, {node}, resources)
+        members_rule = {r for r in resources
+                        if any(resource_of(m) in impact.near for m in index.members(r))}  # fmt: skip
+        assert impact.holders(impact.near) == members_rule, node
+        dirty_rule = {r for r in resources
+                      if any(resource_of(m) in impact.dirty for m in index.members(r))}  # fmt: skip
+        assert impact.documents() == dirty_rule, node
+        walked += len(members_rule) > 1
+    assert walked > 10  # changes that reach more than their own resource were tried
+
+
+def test_a_rebuild_of_released_content_takes_the_history_out_of_the_graph_again(tmp_path):
+    """The real memorandum has a release: the build adds its history to the content's graph
+    (change sets, dcterms:modified, the earlier releases' description) and a rebuild takes
+    exactly that out again before the next one, so each is a clean build's."""
+    import shutil
+
+    from .conftest import CONTENT
+
+    content, out, site = tmp_path / "content", tmp_path / "build", tmp_path / "site"
+    shutil.copytree(CONTENT, content)
+    rebuild = pipeline.Rebuilder(content, out, None, site, spares=False)
+    rebuild()
+    reuse = rebuild.reuse
+    assert set(reuse.graph) == set(reuse.counts)  # the graph as the content made it
+    practice = content / "memoranda/rabat-washington/practices/gp01.md"
+    for number, note in enumerate(["A first note.", "A second note."], start=1):
+        front, _, body = practice.read_text(encoding="utf-8").partition("\n---\n")
+        front = front.split("\neditorial_notes:", 1)[0]
+        practice.write_text(f"{front}\neditorial_notes:\n  - {note}\n---\n{body}", "utf-8")
+        built = rebuild()
+        assert built.rewritten is not None and built.site_written is not None
+        assert set(reuse.graph) == set(reuse.counts)
+        assert_same_as_clean_build(content, out, site, tmp_path / f"clean-{number}")

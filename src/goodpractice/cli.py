@@ -122,17 +122,31 @@ def main() -> None:
     help="Also build the static site (MkDocs Material) from the checked graph.",
 )
 @site_dir_option("Where to write the site. Replaced only when the whole build succeeds.")
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Make every file again, not only what changed since the last build.",
+)
 def build(
-    content_dir: Path, out_dir: Path, base_iri: str | None, with_site: bool, site_dir: Path
+    content_dir: Path,
+    out_dir: Path,
+    base_iri: str | None,
+    with_site: bool,
+    site_dir: Path,
+    full: bool,
 ) -> None:
     """Check the content, then write every export to build/ and the site to site/.
 
     Nothing is written unless every check passes; the last good build stays as it was.
+    Over the output of a last build, only the files an edit changes are made again (the
+    result is the same, byte for byte); what that needs is kept beside build/, in
+    .build.goodpractice-state.
     """
     written = f"{display_path(out_dir)}/" + (f" or {display_path(site_dir)}/" if with_site else "")
     try:
         with pipeline.signals_interrupt():
-            built = pipeline.build(content_dir, out_dir, base_iri, site_dir if with_site else None)
+            built = pipeline.build(content_dir, out_dir, base_iri,
+                                   site_dir if with_site else None, keep_state=not full)  # fmt: skip
     except ContentError as error:
         report(error, f"build stopped, nothing was written to {written}")
         sys.exit(USAGE if error.unreadable else CONTENT_PROBLEMS)
@@ -152,9 +166,19 @@ def build(
     for line in built.missing:
         click.echo(f"goodpractice: warning: {line}", err=True)
     size = sum(built.files.sizes.values())
-    click.echo(f"Wrote {len(built.files)} files ({size:,} bytes) to {display_path(out_dir)}/")
+    changed = ""
+    if built.rewritten is not None:
+        changed = f"; {len(built.rewritten) + len(built.removed):,} changed since the last build"
+    click.echo(
+        f"Wrote {len(built.files)} files ({size:,} bytes) to {display_path(out_dir)}/{changed}"
+    )
     if with_site:
-        click.echo(f"Wrote the site ({built.site_pages} pages) to {display_path(site_dir)}/")
+        changed = ""
+        if built.site_written is not None:
+            changed = f"; {len(built.site_written):,} files changed since the last build"
+        click.echo(
+            f"Wrote the site ({built.site_pages} pages) to {display_path(site_dir)}/{changed}"
+        )
 
 
 @main.command()
@@ -302,7 +326,7 @@ def serve(
         echo(f"goodpractice serve: cannot listen on {host}:{port}: {error.strerror or error}.")
         sys.exit(USAGE)
     with listening:
-        rebuild = server.rebuilder(content_dir, out_dir, site_dir, base_iri, echo)
+        rebuild = server.rebuilder(content_dir, out_dir, site_dir, base_iri, echo, watch)
         try:
             with pipeline.signals_interrupt():
                 built = not build_first or rebuild()
@@ -317,14 +341,15 @@ def serve(
                 "run goodpractice build."
             )
             sys.exit(CONTENT_PROBLEMS)
-        server.serve(
-            listening,
-            site_dir,
-            server.watched(content_dir) if watch else None,
-            rebuild,
-            interval,
-            echo=lambda m: click.echo(m),
-        )
+        with pipeline.signals_interrupt():  # SIGTERM too: the server stops and cleans up
+            server.serve(
+                listening,
+                site_dir,
+                server.watched(content_dir) if watch else None,
+                rebuild,
+                interval,
+                echo=lambda m: click.echo(m),
+            )
 
 
 @main.command()

@@ -261,6 +261,81 @@ def link_tree(source: Path, target: Path) -> dict[str, int]:
     return sizes
 
 
+class Spare:
+    """A hard-link copy of an output folder (``link_tree``), made in a thread while nothing
+    else is asked of the process, for the next ``stage_over`` of that folder to start from
+    (``goodpractice serve`` between two edits: the copy of a large site takes seconds). Used
+    only if the folder is still the one it was copied from; else deleted."""
+
+    used = 0  # copies a staging started from (a test tells the spare was used)
+
+    def __init__(self, target: Path):
+        self.target = Path(target)
+        self.identity = folder_identity(self.target)
+        self.folder = new_staging_dir(self.target)
+        self.sizes: dict[str, int] | None = None
+        self.thread = threading.Thread(target=self.make, name="goodpractice-spare", daemon=True)
+        self.thread.start()
+
+    def make(self) -> None:
+        try:
+            self.sizes = link_tree(self.target, self.folder)
+        except OSError:  # the folder changed or the disk is full: no spare
+            self.sizes = None
+
+    def take(self) -> tuple[Path, dict[str, int]] | None:
+        """The copy and its files' sizes, if it is complete and still a copy of the folder."""
+        self.thread.join()
+        if self.sizes is None or folder_identity(self.target) != self.identity:
+            self.discard()
+            return None
+        Spare.used += 1
+        return self.folder, self.sizes
+
+    def discard(self) -> None:
+        self.thread.join()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+SPARES: dict[Path, Spare] = {}  # output folder → the copy made for its next staging
+SPARES_LOCK = threading.Lock()
+
+
+def prepare_spare(target: Path) -> None:
+    """Start a hard-link copy of ``target`` for its next ``stage_over``, unless one of the
+    folder as it is now is ready or being made."""
+    target = Path(target).resolve()
+    with SPARES_LOCK:
+        spare = SPARES.get(target)
+        if spare is not None and spare.identity == folder_identity(target):
+            return
+    discard_spare(target)
+    if target.is_dir():
+        with SPARES_LOCK:
+            SPARES[target] = Spare(target)
+
+
+def take_spare(target: Path) -> tuple[Path, dict[str, int]] | None:
+    with SPARES_LOCK:
+        spare = SPARES.pop(Path(target).resolve(), None)
+    return spare.take() if spare is not None else None
+
+
+def discard_spare(target: Path) -> None:
+    with SPARES_LOCK:
+        spare = SPARES.pop(Path(target).resolve(), None)
+    if spare is not None:
+        spare.discard()
+
+
+def folder_identity(folder: Path) -> tuple[int, int] | None:
+    try:
+        stat = os.stat(folder)
+    except OSError:
+        return None
+    return stat.st_dev, stat.st_ino
+
+
 @dataclass
 class Staged:
     """A staged folder: its files, which of them were rewritten, and which removed."""
@@ -274,12 +349,16 @@ def stage_over(out_dir: Path, pairs: Iterable[tuple[str, bytes]], kept: set[str]
     """The new contents of ``out_dir`` in a staging folder beside it, starting from a copy of
     ``out_dir`` made of hard links: each (path, bytes) is written only if the old file's bytes
     differ; of the old files, those in ``kept`` (all, if None) stay and every other one not
-    made is removed."""
+    made is removed. Starts from the spare copy made for ``out_dir`` (``prepare_spare``),
+    if one is ready."""
     out_dir = Path(out_dir)
-    folder = new_staging_dir(out_dir)
+    spare = take_spare(out_dir)
+    folder = spare[0] if spare is not None else new_staging_dir(out_dir)
     sizes: dict[str, int] = {}
     try:
-        old = link_tree(out_dir, folder) if out_dir.is_dir() else {}
+        if spare is None:
+            spare = folder, link_tree(out_dir, folder) if out_dir.is_dir() else {}
+        old = spare[1]
         staged = Staged(StagedFiles(folder, sizes))
         for relative, data in pairs:
             relative = safe_relative(relative, out_dir)
@@ -299,7 +378,6 @@ def stage_over(out_dir: Path, pairs: Iterable[tuple[str, bytes]], kept: set[str]
                 continue
             (folder / relative).unlink()
             staged.removed.append(relative)
-        sizes.pop(MARKER, None)
         prune_empty(folder, staged.removed)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)

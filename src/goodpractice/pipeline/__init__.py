@@ -32,8 +32,17 @@ from ..export import forget_index, iter_dataset_files
 from ..export.index import index_for, publish_in_place
 from ..export.vocpub import missing_facts
 from ..site import incremental as site_update
-from ..staging import MARKER, MARKER_TEXT, StagedFiles, Swap, remove_abandoned, stage_tree
-from . import incremental
+from ..staging import (
+    MARKER,
+    MARKER_TEXT,
+    StagedFiles,
+    Swap,
+    discard_spare,
+    prepare_spare,
+    remove_abandoned,
+    stage_tree,
+)
+from . import incremental, state
 from .model import Model, load_model, locate, publish
 from .outputs import OutputRefused, check_outputs
 
@@ -158,7 +167,7 @@ class Run:
         memory = self.reuse.exports if self.reuse is not None else None
         if self.last is not None:  # over the last build: only what changed is rewritten
             self.staged, self.only = incremental.stage_exports(
-                model, self.out_dir, self.last, memory, self.triples
+                model, self.out_dir, self.last, memory, self.triples, self.resources
             )
             self.files = self.staged.files
             return self.files
@@ -246,22 +255,29 @@ def build(
     *,
     last: incremental.Last | None = None,
     reuse: incremental.Reuse | None = None,
+    keep_state: bool = False,
 ) -> Built:
     """Load, check and export; write ``out_dir`` (and the site, into ``site_dir``, if given)
     only if every stage succeeded. ``last``: what the last build of this content made, still
     in place (``Rebuilder``): only what changed since is redone; ``reuse``: what the last
-    build read and built, kept for the next (``incremental.Reuse``)."""
+    build read and built, kept for the next (``incremental.Reuse``). ``keep_state``: start
+    from what the last build left beside ``out_dir`` if it can (``state``), and leave the
+    same for the next."""
     out_dir = Path(out_dir)
     site_dir = Path(site_dir) if site_dir is not None else None
     check_outputs(content_dir, out_dir, site_dir)
     for folder in (out_dir, site_dir):
         if folder is not None:
             remove_abandoned(folder)
+    content_now = incremental.content_state(content_dir) if keep_state else None
+    if keep_state and last is None:
+        last = state.load(content_dir, out_dir, site_dir, base_iri, content_now)
     model = load_model(content_dir, base_iri, reuse)
-    checked = set(model.graph) if reuse is not None else None  # for the next rebuild's check
-    if last is not None:
+    # what the check sees, for the next rebuild's check to compare with
+    checked = reuse.content_triples() if reuse is not None else None
+    if last is not None and last.checked is not None and reuse is not None:
         # A rebuild: the shapes on the nodes the edit can affect; fidelity and releases in full
-        nodes = incremental.focus_nodes(last.checked, checked)
+        nodes = incremental.focus_nodes(last.checked, checked, model.graph)
         memoranda = reuse.changed_memoranda(model.content, last.changed)
         check = FocusedCheck(model, nodes, memoranda, reuse.check_memory)
     else:
@@ -270,7 +286,7 @@ def build(
         check = background_check.BackgroundCheck(model)
     publish(model, reuse)  # the earlier releases' description, now the check has the content
     run = Run(check, out_dir, site_dir, last)
-    run.remember, run.reuse = reuse is not None, reuse
+    run.remember, run.reuse = reuse is not None or keep_state, reuse
     pages = None
     try:
         try:
@@ -291,11 +307,15 @@ def build(
     finally:
         check.close()
     staged = run.staged
-    return Built(
+    built = Built(
         StagedFiles(out_dir, run.files.sizes), pages, missing_facts(model.graph, model.locations),
         model, staged.rewritten if staged else None, staged.removed if staged else None,
         run.site_written, run.site_memory, run.triples, run.resources, checked,
     )  # fmt: skip
+    if keep_state:
+        state.save(state.State.of(built, content_now, content_dir, base_iri, out_dir, site_dir),
+                   out_dir)  # fmt: skip
+    return built
 
 
 class Rebuilder:
@@ -303,28 +323,58 @@ class Rebuilder:
     only what changed since the last good build, whenever the change is one it can follow
     (``incremental``); else in full again. The result is the same either way, byte for byte."""
 
-    def __init__(self, content_dir: Path, out_dir: Path, base_iri: str | None, site_dir: Path):
+    def __init__(self, content_dir: Path, out_dir: Path, base_iri: str | None, site_dir: Path,
+                 spares: bool = True):  # fmt: skip
         self.content_dir, self.out_dir = Path(content_dir), Path(out_dir)
         self.base_iri, self.site_dir = base_iri, Path(site_dir)
         self.last: incremental.Last | None = None
         self.reuse = incremental.Reuse()
+        # after each build, copies of build/ and site/ for the next one's staging to start from
+        self.spares = spares
 
     def __call__(self) -> Built:
-        state = incremental.content_state(self.content_dir)
-        follows = incremental.can_follow(self.last, state, self.out_dir, self.site_dir)
+        content = incremental.content_state(self.content_dir)
+        follows = incremental.can_follow(self.last, content, self.out_dir, self.site_dir)
         last = None
         if follows:
-            changed = incremental.changed_files(self.last.content, state)
+            changed = incremental.changed_files(self.last.content, content)
             last = dataclasses.replace(self.last, changed=changed)
         # A build that fails leaves build/ and site/ as they were: ``last`` still holds
         try:
+            # the first build starts from what the last build left (``state``), if it can
             built = build(self.content_dir, self.out_dir, self.base_iri, self.site_dir,
-                          last=last, reuse=self.reuse)  # fmt: skip
+                          last=last, reuse=self.reuse, keep_state=self.last is None)  # fmt: skip
+        except KeyboardInterrupt:  # stopped: nothing more is made
+            raise
+        except BaseException:
+            self.prepare_spares()
+            raise
         finally:
             self.reuse.restore()
+        self.prepare_spares()
         self.reuse.unchecked.clear()  # this build's check saw them
-        self.last = incremental.Last.of(built, state, self.out_dir, self.site_dir)
+        self.last = incremental.Last.of(built, content, self.out_dir, self.site_dir)
         return built
+
+    def prepare_spares(self) -> None:
+        """Copies of build/ and site/ made of hard links, in the background, for the next
+        rebuild's staging to start from (``staging.Spare``): at 10,000 practices they take
+        seconds, spent while the maintainer edits."""
+        if self.spares:
+            for folder in (self.out_dir, self.site_dir):
+                prepare_spare(folder)
+
+    def close(self) -> None:
+        """Delete the copies made for a next rebuild; leave what the last build made for the
+        next ``goodpractice build`` to start from (``state``)."""
+        for folder in (self.out_dir, self.site_dir):
+            discard_spare(folder)
+        if (
+            self.last is not None
+            and incremental.identities(self.out_dir, self.site_dir) == self.last.folders
+        ):
+            state.save(state.State.of_last(self.last, self.content_dir, self.base_iri,
+                                           self.site_dir), self.out_dir)  # fmt: skip
 
 
 def outranked(

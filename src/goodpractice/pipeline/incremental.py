@@ -33,11 +33,11 @@ from rdflib.namespace import RDF, VOID
 from ..check import CheckMemory
 from ..export import forget_index
 from ..export.files import dataset_wide_files, resource_files
-from ..export.index import index_for
+from ..export.index import PARTS, index_for
 from ..export.memory import ExportMemory
 from ..graph.build import graph_parts, new_graph
 from ..iris import resource_path
-from ..staging import MARKER, MARKER_TEXT, Staged, stage_over
+from ..staging import MARKER, MARKER_TEXT, Staged, folder_identity, stage_over
 from ..vocab import GP
 
 # Content files a rebuild follows; a change anywhere else in the content folder is a full build.
@@ -64,14 +64,7 @@ class Last:
 
 
 def identities(*folders: Path | None) -> tuple:
-    found = []
-    for folder in folders:
-        try:
-            stat = os.stat(folder) if folder is not None else None
-        except OSError:
-            stat = None
-        found.append((stat.st_dev, stat.st_ino) if stat else None)
-    return tuple(found)
+    return tuple(folder_identity(folder) if folder is not None else None for folder in folders)
 
 
 def can_follow(last: Last | None, content: dict, out_dir: Path, site_dir: Path | None) -> bool:
@@ -87,18 +80,22 @@ RESOURCE_FILE_SUFFIXES = (".embedded.jsonld", ".jsonld", ".ttl", ".nt")
 
 
 def stage_exports(
-    model, out_dir: Path, last: Last, memory: ExportMemory | None = None, now: set | None = None
-) -> tuple[Staged, set]:
+    model, out_dir: Path, last: Last, memory: ExportMemory | None = None,
+    now: set | None = None, resources: set | None = None,
+) -> tuple[Staged, set]:  # fmt: skip
     """build/'s new contents, staged over the last build's: the files of the whole dataset,
     and those of each resource whose document a change can alter; the others stay as they
     are. With the resources whose pages the change can alter. ``memory``: the pieces of the
-    whole dataset's files kept from the last build (``export.memory``); ``now``: the
-    published triples as a set, if the caller has them."""
+    whole dataset's files kept from the last build (``export.memory``); ``now`` and
+    ``resources``: the published triples and the resources with files, if the caller has
+    them."""
     index = index_for(model.graph)
     now = set(index.all) if now is None else now
     changed = changed_nodes(last.triples, now)
-    resources = set(index.resources(index.base))
-    exported = affected_resources(index, changed, index.base)
+    if resources is None:
+        resources = set(index.resources(index.base))
+    impact = Impact(index, changed, resources)
+    exported = impact.documents()
     owner = {resource_path(str(node), index.base): node for node in resources | last.resources}
     kept = {name for name in last.exports
             if (node := owner.get(file_owner(name))) is not None
@@ -110,7 +107,7 @@ def stage_exports(
         [(MARKER, MARKER_TEXT)],
     )
     staged = stage_over(out_dir, pairs, kept=kept)
-    return staged, affected_pages(index, changed, exported)
+    return staged, impact.pages(exported)
 
 
 def file_owner(name: str) -> str:
@@ -119,36 +116,6 @@ def file_owner(name: str) -> str:
         if name.endswith(suffix):
             return name.removesuffix(suffix)
     return ""
-
-
-def affected_pages(index, changed: set[URIRef], exported: set[URIRef]) -> set:
-    """The resources whose pages a change can alter: those whose documents it alters, those
-    whose members link to a changed node or are linked from one (a page names what it links
-    to, and lists what cites it), every page of a memorandum one of whose members changed (a
-    page shows its neighbours in the document), and the changed nodes themselves (the dataset
-    and its releases have pages, not documents)"""
-    near = set(changed)
-    # The dataset changes with its statistics and files, which only its own page shows: what
-    # it links to (every memorandum) is not near
-    sources = changed - {index.dataset}
-    for s, _p, o in index.all:
-        if not isinstance(o, URIRef):
-            continue
-        subject, target = resource_of(s), resource_of(o)
-        if target in changed and subject is not None:
-            near.add(subject)
-        if subject in sources:
-            near.add(target)
-    # and the dataset's page, which gives the size of each file of the whole dataset
-    pages = set(exported) | near | {index.dataset}
-    for node in index.resources(index.base):
-        members = index.members(node)
-        if any(resource_of(m) in near for m in members):
-            pages.add(node)
-    for memo in index.objects(index.dataset, VOID.rootResource):
-        if memo in pages:
-            pages.update(resource_of(m) for m in index.members(memo))
-    return pages
 
 
 def content_state(content_dir: Path) -> dict[str, tuple[int, int]]:
@@ -295,6 +262,13 @@ class Reuse:
         self.published_triples = triples
         return graph
 
+    def content_triples(self) -> set[tuple]:
+        """The triples of the graph now: the content's, as changed by the build so far."""
+        triples = set(self.counts)
+        triples.difference_update(self.removed)
+        triples.update(self.added)
+        return triples
+
     def changed_by_build(self, added, removed) -> None:
         """The build added ``added`` to the content's graph and took ``removed`` out of it."""
         self.added += added
@@ -317,16 +291,17 @@ class Reuse:
 # What changed in the graph
 
 
-def focus_nodes(before: set[tuple], after: set[tuple]) -> set:
+def focus_nodes(before: set[tuple], after: set[tuple], graph: Graph) -> set:
     """The nodes whose shapes an edit can change the findings of (``check.check_focus``): the
     nodes of every triple added or removed, and the nodes linking to one of them (a shape
-    reads the rdf:type of the values it checks)."""
+    reads the rdf:type of the values it checks). ``graph`` holds ``after``: the links are
+    looked up in its index, not found by a pass over every triple."""
     nodes = set()
     for s, _p, o in before ^ after:
         nodes.add(s)
         if not isinstance(o, Literal):
             nodes.add(o)
-    linking = {s for s, _p, o in after if o in nodes}
+    linking = {s for node in nodes for s in graph.subjects(None, node)}
     return nodes | linking
 
 
@@ -353,15 +328,71 @@ def changed_nodes(before: set[tuple], after: set[tuple]) -> set[URIRef]:
 ONTOLOGY = str(GP)
 
 
-def affected_resources(index, changed: set[URIRef], base_iri: str) -> set[URIRef]:
-    """The resources whose documents a change can alter: a document holds its members' triples
-    (``ResourceIndex.members``) and orders the nodes they link to, so a resource is affected if
-    one of its members changed or links to a node that changed."""
-    resources = index.resources(base_iri)
-    if index.has_blank_nodes:  # a blank node lives in every document that links to it
-        return set(resources)
-    dirty = set(changed)
-    for s, _p, o in index.all:
-        if isinstance(o, URIRef) and resource_of(o) in changed:
-            dirty.add(resource_of(s))
-    return {r for r in resources if any(resource_of(m) in dirty for m in index.members(r))}
+class Impact:
+    """What a change of the published graph reaches: the resources whose documents it alters
+    (``documents``) and those whose pages it can alter (``pages``), from one pass over the
+    triples and the resources' part hierarchy walked upwards from what changed."""
+
+    def __init__(self, index, changed: set[URIRef], resources: set[URIRef]):
+        self.index, self.changed, self.resources = index, changed, resources
+        # The dataset changes with its statistics and files, which only its own page shows:
+        # what it links to (every memorandum) is not near
+        sources = changed - {index.dataset}
+        linking, targets = set(), set()
+        self.parents: dict = {}  # a part → the nodes it is a part of
+        triples = index.triples
+        for s, p, o in index.all:
+            if type(o) is not URIRef and not isinstance(o, URIRef):
+                continue
+            if o in changed or ("#" in o and resource_of(o) in changed):
+                linking.add(s)  # links to a node of a changed resource
+            if s in sources or ("#" in s and resource_of(s) in sources):
+                targets.add(o)  # linked from one
+            if p in PARTS and o in triples:
+                self.parents.setdefault(o, []).append(s)
+        # the resources whose members a document holds link to a changed node, and, for pages,
+        # those linked from one too (a page names what it links to, and lists what cites it)
+        self.dirty = set(changed) | {resource_of(s) for s in linking} - {None}
+        self.near = self.dirty | {resource_of(o) for o in targets}
+
+    def holders(self, nodes: set) -> set[URIRef]:
+        """The resources one of whose members (``ResourceIndex.members``: its parts,
+        recursively, and their hash nodes) belongs to one of ``nodes``: walked upwards."""
+        hash_nodes = self.index.hash_nodes
+        stack = [*nodes, *(h for node in nodes for h in hash_nodes.get(node, ()))]
+        seen = set()
+        while stack:
+            node = stack.pop()
+            if node in seen:
+                continue
+            seen.add(node)
+            stack += self.parents.get(node, ())
+            if "#" in node and node in self.index.triples:  # its document holds it
+                stack.append(resource_of(node))
+        return seen & self.resources
+
+    def documents(self) -> set[URIRef]:
+        """The resources whose documents the change alters: a document holds its members'
+        triples and orders the nodes they link to, so a resource is affected if one of its
+        members changed or links to a node that changed."""
+        if self.index.has_blank_nodes:  # a blank node lives in every document linking to it
+            return set(self.resources)
+        return self.holders(self.dirty)
+
+    def pages(self, documents: set[URIRef]) -> set:
+        """The resources whose pages the change can alter: those whose documents it alters,
+        those whose members link to a changed node or are linked from one, every page of a
+        memorandum one of whose members changed (a page shows its neighbours in the
+        document), the changed nodes themselves (the dataset and its releases have pages, not
+        documents), and the dataset's page (it gives the size of each file of the dataset)."""
+        index = self.index
+        pages = set(documents) | self.near | {index.dataset}
+        if index.has_blank_nodes:  # members reached through a blank node: each resource's
+            pages |= {r for r in self.resources
+                      if any(resource_of(m) in self.near for m in index.members(r))}  # fmt: skip
+        else:
+            pages |= self.holders(self.near)
+        for memo in index.objects(index.dataset, VOID.rootResource):
+            if memo in pages:
+                pages.update(resource_of(m) for m in index.members(memo))
+        return pages

@@ -81,4 +81,6 @@ def serve(
         if watcher:
             watcher.stop()
             watcher.join()  # let a rebuild under way finish and clean up its staging folders
+        if rebuild is not None and hasattr(rebuild, "close"):
+            rebuild.close()  # the copies kept for a next rebuild
         server.server_close()

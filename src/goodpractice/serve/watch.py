@@ -118,10 +118,13 @@ def rebuilder(
     site_dir: Path,
     base_iri: str | None,
     echo: Callable[[str], None],
+    watching: bool = True,
 ) -> Callable[[], bool]:
     """A function that rebuilds exports and site; on failure it prints why and keeps the old site.
-    After the first build, a rebuild redoes only what the edit changed (``Rebuilder``)."""
-    builds = Rebuilder(content_dir, out_dir, base_iri, site_dir)
+    After the first build, a rebuild redoes only what the edit changed (``Rebuilder``); while
+    ``watching``, it keeps copies of the output for the next rebuild (its ``close`` deletes
+    them)."""
+    builds = Rebuilder(content_dir, out_dir, base_iri, site_dir, spares=watching)
 
     def rebuild() -> bool:
         started = time.perf_counter()
@@ -159,4 +162,5 @@ def rebuilder(
             echo(f"Rebuilt in {seconds:.1f} s ({len(built.rewritten)} data files rewritten).")
         return True
 
+    rebuild.close = builds.close
     return rebuild

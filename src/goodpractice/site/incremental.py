@@ -17,6 +17,7 @@ indexes), and then:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -53,15 +54,30 @@ class SiteMemory:
 
 
 def fingerprint(page: Page) -> str:
-    """A digest of everything a generated page is made from."""
-    jsonld = page.jsonld() if callable(page.jsonld) else page.jsonld
-    if isinstance(jsonld, dict):
-        jsonld = json.dumps(jsonld, sort_keys=True).encode()
+    """A digest of everything a generated page is made from. A page that embeds an export
+    (its resource's JSON-LD document) is digested with the export's name, not its bytes: an
+    update makes the page again when that export is rewritten (``update_site``)."""
     parts = (page.path, page.title, page.html, page.toc, str(page.iri), page.description,
              page.alternates, page.hide, page.searched, page.search_html)  # fmt: skip
     digest = hashlib.sha256(repr(parts).encode())
-    digest.update(jsonld or b"")
+    name = embedded_export(page)
+    if name is not None:
+        digest.update(f"export {name}".encode())
+    else:
+        jsonld = page.jsonld() if callable(page.jsonld) else page.jsonld
+        if isinstance(jsonld, dict):
+            jsonld = json.dumps(jsonld, sort_keys=True).encode()
+        digest.update(jsonld or b"")
     return digest.hexdigest()
+
+
+def embedded_export(page: Page) -> str | None:
+    """The name of the export a page embeds (``Site.resource_page``: read when the page is
+    written), or None."""
+    jsonld = page.jsonld
+    if isinstance(jsonld, functools.partial) and len(jsonld.args) == 1:
+        return jsonld.args[0]
+    return None
 
 
 def shared_inputs(site: Site, config) -> tuple:
@@ -135,9 +151,10 @@ def update_site(
     remembered, shells = memory.remembered, memory.remembered.shells
     made, fingerprints = set(remembered.made) - gone, dict(memory.fingerprints)
     keys, changed = {}, []
+    rewritten = set(rewritten_exports)
     for page in site.pages:
         mark = fingerprint(page)
-        if fingerprints.get(page.source) == mark:
+        if fingerprints.get(page.source) == mark and embedded_export(page) not in rewritten:
             continue
         if page.source in remembered.made or (
             page.source not in fingerprints and shells.by_shape.get(shape(page))
