@@ -213,7 +213,7 @@ def forked_check(monkeypatch):
     returns whether each check so far did fork."""
     from goodpractice.check import background as validate
 
-    monkeypatch.setattr(validate, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(validate, "FORK_FROM", 0)
     forked: list[bool] = []
 
     class Recorded(validate.BackgroundCheck):
