@@ -185,8 +185,8 @@ def test_exports_that_cannot_be_written_leave_the_site_as_it_was(workdir, monkey
 
     real = pipeline.iter_dataset_files
 
-    def with_a_bad_path(graph):
-        yield from real(graph)
+    def with_a_bad_path(graph, *rest):
+        yield from real(graph, *rest)
         yield "../outside.ttl", b""
 
     monkeypatch.setattr(pipeline, "iter_dataset_files", with_a_bad_path)

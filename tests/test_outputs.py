@@ -121,7 +121,8 @@ def wait_for(predicate, seconds: float = 120.0) -> None:
 
 
 def staging_folders(workdir: Path) -> list[str]:
-    return sorted(p.name for p in workdir.iterdir() if p.name.startswith((".build.", ".site.")))
+    return sorted(p.name for p in workdir.iterdir()
+                  if p.name.startswith((".build.", ".site.")) and p.is_dir())  # fmt: skip
 
 
 def locked(workdir: Path, prefix: str) -> bool:
