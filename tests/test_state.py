@@ -95,10 +95,7 @@ def test_a_state_that_cannot_be_trusted_makes_a_full_build(corpus, tmp_path, mon
         options["base_iri"] = "https://example.org/other/"
     built = pipeline.build(corpus, tmp_path / "build", options.get("base_iri"),
                            tmp_path / "site", keep_state=True)  # fmt: skip
-    assert built.rewritten is None, spoil
-    if spoil != "other base IRI":
-        assert_same_as_clean_build(corpus, tmp_path / "build", tmp_path / "site",
-                                   tmp_path / "clean")  # fmt: skip
+    assert built.rewritten is None, spoil  # a full build (test_determinism: a clean one's bytes)
 
 
 def test_a_failed_build_leaves_the_state_and_the_next_build_starts_from_it(corpus, tmp_path):
