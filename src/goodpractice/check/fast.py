@@ -28,7 +28,7 @@ from rdflib.plugins.stores.memory import Memory
 from rdflib.query import Result
 from rdflib.term import Variable
 
-from ..graph.store import TripleStore
+from ..graph.store import TripleStore, match
 from ..graph.terms import from_oxigraph
 
 answered: Counter = Counter()  # engine ("pyoxigraph", "rdflib") → SPARQL queries it answered
@@ -125,43 +125,12 @@ class IndexedGraph(Graph):
     def triples(self, triple):
         s, p, o = triple
         # ``type(p) is URIRef`` first: PropertyPath is an ABC, and isinstance with an ABC is slow
-        if p is not None and type(p) is not URIRef and isinstance(p, PropertyPath):
+        if (p is not None and type(p) is not URIRef and isinstance(p, PropertyPath)) or (
+            s is None and p is None and o is None
+        ):
             yield from super().triples(triple)
-        elif s is not None:
-            by_predicate = self._spo.get(s)
-            if by_predicate is None:
-                return
-            if p is not None:
-                objects = by_predicate.get(p, ())
-                if o is None:
-                    for obj in list(objects):
-                        yield s, p, obj
-                elif o in objects:
-                    yield s, p, o
-            else:
-                for pred, objects in list(by_predicate.items()):
-                    if o is None:
-                        for obj in list(objects):
-                            yield s, pred, obj
-                    elif o in objects:
-                        yield s, pred, o
-        elif p is not None:
-            by_object = self._pos.get(p)
-            if by_object is None:
-                return
-            if o is not None:
-                for subj in list(by_object.get(o, ())):
-                    yield subj, p, o
-            else:
-                for obj, subjects in list(by_object.items()):
-                    for subj in list(subjects):
-                        yield subj, p, obj
-        elif o is not None:
-            for subj, predicates in list(self._osp.get(o, {}).items()):
-                for pred in list(predicates):
-                    yield subj, pred, o
         else:
-            yield from super().triples(triple)
+            yield from match(self._spo, self._pos, lambda: self._osp, s, p, o)
 
     def indexes(self) -> tuple[dict, dict]:
         """The two indexes, read-only: subject → predicate → objects, and predicate → object

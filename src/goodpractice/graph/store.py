@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gc
 from collections import Counter
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from rdflib.plugins.stores.memory import SimpleMemory
@@ -84,54 +85,19 @@ class TripleStore(SimpleMemory):
             self.count -= 1
 
     def triples(self, triple_pattern, context=None):
-        s, p, o = triple_pattern
         none = iter(())
-        if s is not None:
-            by_predicate = self.spo.get(s)
-            if by_predicate is None:
-                return
-            if p is not None:
-                objects = by_predicate.get(p)
-                if objects is None:
-                    return
-                if o is not None:
-                    if o in objects:
-                        yield (s, p, o), none
-                else:
-                    for obj in list(objects):
-                        yield (s, p, obj), none
-                return
-            for pred, objects in list(by_predicate.items()):
-                if o is not None:
-                    if o in objects:
-                        yield (s, pred, o), none
-                else:
-                    for obj in list(objects):
-                        yield (s, pred, obj), none
-        elif p is not None:
-            by_object = self.pos.get(p)
-            if by_object is None:
-                return
-            if o is not None:
-                for subj in list(by_object.get(o, ())):
-                    yield (subj, p, o), none
-            else:
-                for obj, subjects in list(by_object.items()):
-                    for subj in list(subjects):
-                        yield (subj, p, obj), none
-        elif o is not None:
-            for subj, predicates in list(self.osp.get(o, {}).items()):
-                for pred in list(predicates):
-                    yield (subj, pred, o), none
-        else:
-            snapshot = [
-                (subj, pred, obj)
-                for subj, by_predicate in self.spo.items()
-                for pred, objects in by_predicate.items()
-                for obj in objects
-            ]
-            for triple in snapshot:
+        if triple_pattern != (None, None, None):
+            for triple in match(self.spo, self.pos, lambda: self.osp, *triple_pattern):
                 yield triple, none
+            return
+        snapshot = [
+            (subj, pred, obj)
+            for subj, by_predicate in self.spo.items()
+            for pred, objects in by_predicate.items()
+            for obj in objects
+        ]
+        for triple in snapshot:
+            yield triple, none
 
     def __len__(self, context=None) -> int:
         return self.count
@@ -160,3 +126,43 @@ def collection_paused():
     finally:
         if was_enabled:
             gc.enable()
+
+
+def match(spo: dict, pos: dict, osp: Callable[[], dict], s, p, o) -> Iterator[tuple]:
+    """The triples a pattern with at least one term bound matches, from three nested indexes:
+    subject → predicate → objects, predicate → object → subjects and (``osp()``, asked only
+    when needed) object → subject → predicates. Each level is copied before it is walked, so
+    the graph may change while the triples are read."""
+    if s is not None:
+        by_predicate = spo.get(s)
+        if by_predicate is None:
+            return
+        if p is not None:
+            objects = by_predicate.get(p, ())
+            if o is None:
+                for obj in list(objects):
+                    yield s, p, obj
+            elif o in objects:
+                yield s, p, o
+            return
+        for pred, objects in list(by_predicate.items()):
+            if o is None:
+                for obj in list(objects):
+                    yield s, pred, obj
+            elif o in objects:
+                yield s, pred, o
+    elif p is not None:
+        by_object = pos.get(p)
+        if by_object is None:
+            return
+        if o is not None:
+            for subj in list(by_object.get(o, ())):
+                yield subj, p, o
+        else:
+            for obj, subjects in list(by_object.items()):
+                for subj in list(subjects):
+                    yield subj, p, obj
+    elif o is not None:
+        for subj, predicates in list(osp().get(o, {}).items()):
+            for pred in list(predicates):
+                yield subj, pred, o
