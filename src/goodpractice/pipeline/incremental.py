@@ -20,6 +20,7 @@ So the last good build/ and site/ survive any failure, as with a full build.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections import Counter
 from collections.abc import Iterable
@@ -309,7 +310,15 @@ def resource_of(node) -> URIRef | None:
     """The resource a node belongs to: a hash IRI's document is the IRI before the '#'."""
     if not isinstance(node, URIRef):
         return None
-    return URIRef(str(node).split("#", 1)[0])
+    if "#" not in node:
+        return node
+    return document_iri(str(node).split("#", 1)[0])
+
+
+@functools.lru_cache(maxsize=65536)
+def document_iri(text: str) -> URIRef:
+    # rdflib checks every IRI it makes; a document's is made once
+    return URIRef(text)
 
 
 def changed_nodes(before: set[tuple], after: set[tuple]) -> set[URIRef]:
