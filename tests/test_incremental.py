@@ -122,6 +122,8 @@ def test_each_rebuild_after_an_edit_is_a_clean_build(corpus, tmp_path):
     rebuild = pipeline.Rebuilder(corpus, out, None, site)
     first = rebuild()
     assert first.rewritten is None  # the first build is a full one
+    # and ready when the copies the first edit starts from are made
+    assert all(staging.SPARES[folder.resolve()].sizes for folder in (out, site))
     spares_before = staging.Spare.used
     for number, (make_edit, in_place) in enumerate(EDITS, start=1):
         make_edit(corpus)

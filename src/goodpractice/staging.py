@@ -315,6 +315,14 @@ def prepare_spare(target: Path) -> None:
             SPARES[target] = Spare(target)
 
 
+def wait_for_spare(target: Path) -> None:
+    """Wait until the copy being made for ``target``, if any, is made."""
+    with SPARES_LOCK:
+        spare = SPARES.get(Path(target).resolve())
+    if spare is not None:
+        spare.thread.join()
+
+
 def take_spare(target: Path) -> tuple[Path, dict[str, int]] | None:
     with SPARES_LOCK:
         spare = SPARES.pop(Path(target).resolve(), None)

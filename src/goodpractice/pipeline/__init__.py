@@ -41,6 +41,7 @@ from ..staging import (
     prepare_spare,
     remove_abandoned,
     stage_tree,
+    wait_for_spare,
 )
 from . import incremental, state
 from .model import Model, load_model, locate, publish
@@ -351,18 +352,22 @@ class Rebuilder:
             raise
         finally:
             self.reuse.restore()
-        self.prepare_spares()
+        # serve's first build is ready when its copies are: the first edit finds them made
+        self.prepare_spares(wait=self.last is None)
         self.reuse.unchecked.clear()  # this build's check saw them
         self.last = incremental.Last.of(built, content, self.out_dir, self.site_dir)
         return built
 
-    def prepare_spares(self) -> None:
+    def prepare_spares(self, wait: bool = False) -> None:
         """Copies of build/ and site/ made of hard links, in the background, for the next
         rebuild's staging to start from (``staging.Spare``): at 10,000 practices they take
-        seconds, spent while the maintainer edits."""
+        seconds, spent while the maintainer edits. ``wait``: until they are made."""
         if self.spares:
             for folder in (self.out_dir, self.site_dir):
                 prepare_spare(folder)
+            if wait:
+                for folder in (self.out_dir, self.site_dir):
+                    wait_for_spare(folder)
 
     def close(self) -> None:
         """Delete the copies made for a next rebuild; leave what the last build made for the
