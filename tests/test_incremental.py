@@ -124,6 +124,8 @@ def test_each_rebuild_after_an_edit_is_a_clean_build(corpus, tmp_path):
     assert first.rewritten is None  # the first build is a full one
     # and ready when the copies the first edit starts from are made
     assert all(staging.SPARES[folder.resolve()].sizes for folder in (out, site))
+    # and the check's copy of the graph, which each rebuild's check then updates
+    assert rebuild.reuse.check_memory.counts == {"made": 1}
     spares_before = staging.Spare.used
     for number, (make_edit, in_place) in enumerate(EDITS, start=1):
         make_edit(corpus)
@@ -140,6 +142,7 @@ def test_each_rebuild_after_an_edit_is_a_clean_build(corpus, tmp_path):
     # Each staging over build/ and site/ started from the copy made after the last rebuild
     updates = sum(in_place for _edit, in_place in EDITS)
     assert staging.Spare.used - spares_before == len(EDITS) + updates
+    assert rebuild.reuse.check_memory.counts == {"made": 1, "updated": len(EDITS)}
     rebuild.close()  # the copies are gone; what the next build starts from is left
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == [
         ".build.goodpractice-state"
@@ -242,3 +245,32 @@ def test_a_rebuild_of_released_content_takes_the_history_out_of_the_graph_again(
         assert built.rewritten is not None and built.site_written is not None
         assert set(reuse.graph) == set(reuse.counts)
         assert_same_as_clean_build(content, out, site, tmp_path / f"clean-{number}")
+
+
+def test_builds_run_with_the_collector_paused_and_serve_freezes_what_outlives_them(
+    corpus, tmp_path, monkeypatch
+):
+    """The garbage-collector regime: every build with the collector paused (on again after);
+    in serve, after each build one collection, and what is left frozen (later collections walk
+    only what later builds make); all of it let go when serve stops."""
+    import gc
+
+    enabled = []
+    load_model = pipeline.load_model
+
+    def recording(*args, **kwargs):
+        enabled.append(gc.isenabled())
+        return load_model(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "load_model", recording)
+    rebuild = pipeline.Rebuilder(corpus, tmp_path / "build", None, tmp_path / "site")
+    try:
+        rebuild()
+        assert (rebuild.collections, gc.isenabled(), gc.get_freeze_count() > 0) == (1, True, True)
+        text_edit(corpus)
+        assert rebuild().rewritten is not None
+    finally:
+        rebuild.close()
+    assert (enabled, rebuild.collections, gc.get_freeze_count()) == ([False, False], 2, 0)
+    pipeline.build(corpus, tmp_path / "other")
+    assert enabled == [False, False, False] and gc.isenabled()

@@ -121,7 +121,7 @@ USES = [
     ("site", "goodpractice.graph.read.ReadModel"),
     ("site", "goodpractice.vocab.RESOURCE_FORMATS"),
     ("export", "goodpractice.graph.order_key"),
-    ("export", "goodpractice.graph.read_citations"),
+    ("export", "goodpractice.graph.read.citation_of"),  # a citation as read_citations reads it
     ("export", "goodpractice.vocab.IANA_MEDIA_TYPES"),
     ("check/fidelity.py", "goodpractice.graph.graph_order_key"),
     ("check/fidelity.py", "goodpractice.iris.paragraph_iri"),

@@ -218,8 +218,8 @@ def validate(
         fail(f"--report {report_file}: the folder {report_file.parent}/ does not exist.")
     unreadable, proposals = False, []
     try:
-        model = pipeline.load_model(content_dir, base_iri)
-        result, proposals = checks.validate(model), importer.awaiting(model.content)
+        model, result = pipeline.check_content(content_dir, base_iri)
+        proposals = importer.awaiting(model.content)
     except ContentError as error:  # caught by content.py before there is a graph to check
         result, unreadable = checks.Report.of_content_error(error), error.unreadable
     except KeyboardInterrupt:

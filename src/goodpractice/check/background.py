@@ -39,7 +39,6 @@ class BackgroundCheck:
         handle, self._answer = tempfile.mkstemp(prefix="goodpractice-check-", suffix=".pickle")
         os.close(handle)
         _FORKED_MODEL = model
-        gc.collect()
         gc.freeze()  # the child's collector leaves the model's objects alone: fewer pages copied
         try:
             self._process = multiprocessing.get_context("fork").Process(

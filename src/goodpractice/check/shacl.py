@@ -197,7 +197,9 @@ def _run_in_processes(
     # and in the forked ones, which would otherwise touch, and so copy, every page of it)
     gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(processes) as pool:
+        # the collector on in the workers (the parent may have paused it): what they make is
+        # theirs to collect, and what they inherit is frozen, out of its walks
+        with multiprocessing.get_context("fork").Pool(processes, initializer=gc.enable) as pool:
             # in order, not as they end: the parts come back in the same order every time, so
             # the merged report's blank node labels (and --report's bytes) do not vary
             parts = pool.map_async(_run_share, [[shape] for shape in order], chunksize=1)

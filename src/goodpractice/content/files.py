@@ -3,6 +3,7 @@ Markdown with YAML front matter."""
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import yaml
@@ -39,6 +40,11 @@ def _construct_mapping(loader: LineLoader, node: yaml.MappingNode) -> Mapping:
     result.line = node.start_mark.line + 1 + loader.line_offset
     result.key_lines = {}
     for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):  # ``[a, b]: x``, ``? {a: b}``
+            raise yaml.MarkedYAMLError(
+                problem="a key must be a single value, not a list or mapping",
+                problem_mark=key_node.start_mark,
+            )
         key = loader.construct_object(key_node, deep=True)
         line = key_node.start_mark.line + 1 + loader.line_offset
         if key in result:
@@ -68,11 +74,106 @@ for _loader in (LineLoader, FastLineLoader):
     _loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_text)
 
 
+fast_paths: Counter = Counter()  # "nodes": documents FastLineLoader's nodes made directly
+
+
+class _Slow(Exception):
+    """Something the direct conversion leaves to PyYAML's own construction: an alias (the same
+    object twice), a merge key, a key that is not a scalar, a tag of another kind, a duplicate
+    key (whose message LineLoader gives)."""
+
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_TEXT_TAGS = {_STR_TAG, "tag:yaml.org,2002:timestamp"}  # each kept as its text
+_LEAF_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float")}
+_MAP_TAG = yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG
+_SEQ_TAG = yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG
+_ScalarNode, _MappingNode, _SequenceNode = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
+
+
+def _convert(loader, node, offset: int, seen: set):
+    """The Python value of a composed node, as ``_construct_mapping``, ``_construct_sequence``
+    and PyYAML's scalar constructors make it, without PyYAML's per-node machinery."""
+    kind = node.__class__
+    if kind is _ScalarNode:
+        tag = node.tag
+        if tag in _TEXT_TAGS:
+            return node.value
+        if tag in _LEAF_TAGS:
+            return loader.yaml_constructors[tag](loader, node)
+        raise _Slow
+    if id(node) in seen:
+        raise _Slow
+    seen.add(id(node))
+    if kind is _MappingNode and node.tag == _MAP_TAG:
+        result = Mapping()
+        result.line = node.start_mark.line + 1 + offset
+        key_lines = result.key_lines = {}
+        for key_node, value_node in node.value:
+            if key_node.__class__ is not _ScalarNode:
+                raise _Slow
+            key = _convert(loader, key_node, offset, seen)
+            if key in result:
+                raise _Slow
+            result[key] = _convert(loader, value_node, offset, seen)
+            key_lines[key] = key_node.start_mark.line + 1 + offset
+        return result
+    if kind is _SequenceNode and node.tag == _SEQ_TAG:
+        children = node.value
+        result = Sequence([_convert(loader, child, offset, seen) for child in children])
+        result.line = node.start_mark.line + 1 + offset
+        result.item_lines = [child.start_mark.line + 1 + offset for child in children]
+        return result
+    raise _Slow
+
+
+def _implicit_table(loader_class) -> tuple[dict, tuple]:
+    """The loader's implicit resolvers by first character, each with the wildcard ones after
+    (as ``Resolver.resolve`` joins them), and the wildcard ones alone."""
+    wildcard = tuple(loader_class.yaml_implicit_resolvers.get(None, []))
+    return {
+        first: tuple(resolvers) + wildcard
+        for first, resolvers in loader_class.yaml_implicit_resolvers.items()
+        if first is not None
+    }, wildcard
+
+
+def _fast_resolve(table, wildcard):
+    """PyYAML's ``Resolver.resolve`` for a scalar, which libyaml's composer calls for each one,
+    without the lists it joins at each call (the loader has no path resolvers)."""
+    default = yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG
+    resolve_other = yaml.resolver.BaseResolver.resolve
+
+    def resolve(self, kind, value, implicit):
+        if kind is not _ScalarNode or self.yaml_path_resolvers:
+            return resolve_other(self, kind, value, implicit)
+        if implicit[0]:
+            for tag, regexp in table.get(value[:1], wildcard):
+                if regexp.match(value):
+                    return tag
+        return default
+
+    return resolve
+
+
+FastLineLoader.resolve = _fast_resolve(*_implicit_table(FastLineLoader))
+
+
 def load_with(loader_class, text: str, line_offset: int):
     loader = loader_class(text)
     loader.line_offset = line_offset
     try:
-        return loader.get_single_data()
+        if loader_class is not FastLineLoader:
+            return loader.get_single_data()
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        try:
+            data = _convert(loader, node, line_offset, set())
+        except _Slow:
+            return loader.construct_document(node)
+        fast_paths["nodes"] += 1
+        return data
     finally:
         loader.dispose()
 

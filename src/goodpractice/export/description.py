@@ -124,25 +124,38 @@ def published_triples(graph: Graph) -> list[tuple]:
     if release_date is not None:
         added.append((release, DCTERMS.issued, release_date))
     added.append((release, DCTERMS.conformsTo, URIRef(versioned_context_iri(version_of(graph)))))
-    unique = dict.fromkeys(triples)
-    unique.update(dict.fromkeys(added))
+    # The graph's own triples are distinct already: only what is added is looked up (in the
+    # graph: hashing every triple costs more, a literal's hash being Python's)
+    if any(isinstance(term, BNode) for triple in added for term in triple):
+        unique = list(dict.fromkeys([*triples, *added]))
+    else:
+        unique = list(triples)
+        unique += [triple for triple in dict.fromkeys(added) if triple not in graph]
+    seen = set(unique[len(triples) :])
+
+    def add(triple: tuple) -> None:
+        if triple not in seen and triple not in graph:
+            seen.add(triple)
+            unique.append(triple)
+
     # Sets made in C (itemgetter), terms compared by hash: rdflib's __eq__ is Python
     predicates = set(map(_PREDICATE, unique))
     is_type = {RDF.type}
     classes = {o for _s, p, o in unique if p in is_type}
+    described = len(unique)
     for vocabulary in vocabularies(predicates | classes):
-        unique[(dataset, VOID.vocabulary, URIRef(vocabulary))] = None
+        add((dataset, VOID.vocabulary, URIRef(vocabulary)))
     statistics = (VOID.triples, VOID.classes, VOID.properties, VOID.distinctSubjects)
-    predicates = {p for _s, p, _o in unique} | set(statistics)
+    predicates |= {p for _s, p, _o in unique[described:]} | set(statistics)
     counts = {
         VOID.triples: len(unique) + len(statistics),
-        VOID.classes: len({o for _s, p, o in unique if p in is_type}),
+        VOID.classes: len(classes),  # the vocabularies are no types
         VOID.properties: len(predicates),
         VOID.distinctSubjects: len(set(map(_SUBJECT, unique))),
     }
     for prop in statistics:
-        unique[(dataset, prop, Literal(counts[prop]))] = None
-    return list(unique)
+        add((dataset, prop, Literal(counts[prop])))
+    return unique
 
 
 def description_triples(members: list[tuple], label_of) -> list[tuple]:

@@ -28,7 +28,13 @@ from .jsonld import (
 from .memory import ExportMemory
 from .rdf import fast_turtle, ntriples, rdfxml
 from .schema import load_schema
-from .tables import citations_csv, practices_csv
+from .tables import (
+    CITATION_PATTERN,
+    CITATIONS_HEAD,
+    citation_row,
+    citations_csv,
+    practices_csv,
+)
 from .vocpub import iter_vocpub_files
 
 
@@ -37,15 +43,18 @@ def dataset_files(graph: Graph) -> dict[str, bytes]:
     return dict(iter_dataset_files(graph))
 
 
-def iter_dataset_files(graph: Graph, memory=None) -> Iterator[tuple[str, bytes]]:
+def iter_dataset_files(
+    graph: Graph, memory=None, triples: set | None = None
+) -> Iterator[tuple[str, bytes]]:
     """Every export as (relative path, bytes), each yielded as soon as it is made: the files
     of the whole dataset (``dataset_wide_files``), then the files of each resource
     (``resource_files``, here for all of them at once). A writer keeps one file in memory at a
     time (with ``memory``, the whole dataset's files are made together). ``memory``: an
-    ``ExportMemory`` that keeps this build's pieces for the next."""
+    ``ExportMemory`` that keeps this build's pieces for the next; ``triples``: the published
+    triples as a set, if the caller has them."""
     index = index_for(graph)
     names = set()
-    for name, data in dataset_wide_files(graph, memory):
+    for name, data in dataset_wide_files(graph, memory, triples):
         names.add(name)
         yield name, data
     for name, data in iter_resource_files(graph, index.base):
@@ -90,8 +99,15 @@ def dataset_wide_files(
     del whole
     description = description_document(index)
     yield "dataset-description.ttl", fast_turtle(description, index.lines)
+
     # Flat, like dataset.jsonld: the description states what it links to as well (DCAT-AP)
-    document = dumps(frame_document(to_expanded(description), {}, index.order))
+    def frame(triples: list[tuple]) -> bytes:
+        return dumps(frame_document(to_expanded(triples), {}, index.order))
+
+    if memory is None:
+        document = frame(description)
+    else:  # the last build's, if only the statistics changed
+        document = memory.description_jsonld(description, index.order, frame)
     yield "dataset-description.jsonld", document
     yield "dataset-description.embedded.jsonld", with_embedded_context(document)
     yield from iter_vocpub_files(graph, memory)
@@ -100,7 +116,10 @@ def dataset_wide_files(
         yield "citations.csv", citations_csv(graph)
     else:  # made again only if what they read changed
         yield "practices.csv", memory.table("practices.csv", graph, practices_csv)
-        yield "citations.csv", memory.table("citations.csv", graph, citations_csv)
+        yield (
+            "citations.csv",
+            memory.rows("citations.csv", graph, CITATIONS_HEAD, CITATION_PATTERN, citation_row),
+        )
     yield "ontology.ttl", ontology_file("ontology.ttl").read_bytes()
     yield "shapes.ttl", ontology_file("shapes.ttl").read_bytes()
     yield "context.jsonld", context

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import weakref
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, SKOS, VOID
 
 from ..graph import base_iri_of, dataset_iri, graph_order_key, new_graph, order_key
+from ..graph.read import MISSING, natural
 from ..graph.store import collection_paused
 from ..vocab import DCAT3, GP
 from .blocks import Blocks
@@ -43,6 +44,10 @@ _IS_TYPE, _IS_DATASET = frozenset((RDF.type,)), frozenset((DCAT.Dataset,))
 class ResourceIndex:
     """Lookups over the published triples that every resource document needs."""
 
+    # IRI → natural(IRI) of the subjects of the last index built: kept for the next one (a
+    # rebuild's graph has mostly the same subjects)
+    naturals: dict = {}
+
     def __init__(self, triples: list[tuple]):
         self.all = triples
         self.source_size = len(triples)
@@ -69,7 +74,14 @@ class ResourceIndex:
         for s in by_subject:
             if isinstance(s, URIRef) and "#" in s:
                 self.hash_nodes[URIRef(s.split("#", 1)[0])].append(s)
-        self.order = {str(s): self.order_key(s) for s in by_subject}
+        # natural() of each IRI, the costly part of a sort key: the last index's reused
+        last, naturals = ResourceIndex.naturals, {}
+        for s in by_subject:
+            text = str(s)
+            found = last.get(text)
+            naturals[text] = natural(text) if found is None else found
+        ResourceIndex.naturals = naturals
+        self.order = {str(s): self.order_key(s, naturals[str(s)]) for s in by_subject}
         self.datasets = datasets  # every dcat:Dataset
         spaces = {s for s in datasets if self.objects(s, VOID.uriSpace)}
         self.dataset = min(spaces) if spaces else None
@@ -91,13 +103,21 @@ class ResourceIndex:
         values = self.objects(node, predicate)
         return min(values) if values else None
 
-    def order_key(self, node) -> tuple:
+    def order_key(self, node, natural_key: tuple | None = None) -> tuple:
+        """``graph.order_key`` of the node (``natural_key``: ``natural(str(node))``, if
+        known)."""
         positions, ordinals = [], []
         for _s, p, o in self.triples.get(node, ()):
             if p in _ORDER_PREDICATES:
                 (positions if p == _POSITION else ordinals).append(o)
-        return order_key(
-            min(positions) if positions else None, min(ordinals) if ordinals else None, node
+        if natural_key is None:
+            return order_key(
+                min(positions) if positions else None, min(ordinals) if ordinals else None, node
+            )
+        return (
+            int(min(positions)) if positions else MISSING,
+            int(min(ordinals)) if ordinals else MISSING,
+            natural_key,
         )
 
     def parts(self, node: URIRef) -> list[URIRef]:
@@ -132,19 +152,20 @@ class ResourceIndex:
         except hash IRIs (they live in the document before the '#') and the dataset, whose
         document is the whole dataset (dataset.ttl, dataset.jsonld, …), and the earlier
         releases, whose files are their data (dataset/0.1.0.ttl, …)."""
-        return sorted(
-            {
-                s
-                for s in self.triples
-                if isinstance(s, URIRef)
-                and str(s).startswith(base_iri)
-                and "#" not in s
-                and s != self.dataset
-                and str(s) != base_iri
-                # an earlier release: its files are its data (dataset/<version>.ttl, …)
-                and not self.objects(s, DCAT.distribution)
-            }  # fmt: skip
-        )
+        distribution = {DCAT.distribution}
+        found = {
+            s
+            for s in self.triples
+            if isinstance(s, URIRef)
+            and str(s).startswith(base_iri)
+            and "#" not in s
+            and s != self.dataset
+            and str(s) != base_iri
+            # an earlier release: its files are its data (dataset/<version>.ttl, …)
+            and not any(p in distribution for _s, p, _o in self.triples[s])
+        }  # fmt: skip
+        # rdflib orders two IRIs as their strings, in Python: the strings sorted in C
+        return sorted(found, key=str) if {type(s) for s in found} <= {URIRef} else sorted(found)
 
     def frame(self, root: URIRef) -> dict:
         """A pyld frame nesting the root's parts (and citations under the text they come from)
@@ -205,6 +226,7 @@ def publish_in_place(graph: Graph) -> tuple[Graph, list[tuple]]:
     graph has blank nodes (the published ones are labelled canonically)."""
     index = index_for(graph)
     triples = index.all
+    ResourceIndex.naturals = {}  # a build's last index: no next one to keep them for
     if (dataset_iri(graph), DCAT.distribution, None) in graph or index.has_blank_nodes:
         return index.graph, triples
     # published_triples lists the graph's own triples first, then the description
@@ -239,8 +261,9 @@ class GraphView:
     graph.
 
     While ``reads`` is a ``Reads`` (``tracking``), it records what was asked: the subjects
-    looked up and the predicates searched by, so that a table made from these answers is known
-    to be the same while no triple of those subjects or with those predicates changed."""
+    looked up, the values of a subject's property read and the predicates searched by, so that
+    a table made from these answers is known to be the same while no triple of those subjects,
+    of those subjects and properties, or with those predicates changed."""
 
     def __init__(self, graph: Graph, triples: list[tuple], order: dict):
         self.graph = graph
@@ -255,7 +278,7 @@ class GraphView:
 
     def objects(self, subject, predicate):
         if self.reads is not None:
-            self.reads.subjects.add(subject)
+            self.reads.pairs.add((subject, predicate))
         triples = self.by_subject.get(subject, ())
         if len(triples) > _SCAN:  # a node with many triples (the dataset): by predicate
             table = self.by_subject_predicate.get(subject)
@@ -328,20 +351,23 @@ class GraphView:
 
 @dataclass
 class Reads:
-    """What a ``GraphView`` was asked: the subjects looked up, the predicates searched by, and
-    whether it was asked anything else (``whole``: it may depend on any triple)."""
+    """What a ``GraphView`` was asked: the subjects whose triples it read, the predicates
+    searched by, the (subject, predicate) pairs whose values it read, and whether it was asked
+    anything else (``whole``: it may depend on any triple)."""
 
     subjects: set
     predicates: set
     whole: bool = False
+    pairs: set = field(default_factory=set)
 
-    def unchanged_by(self, subjects: set, predicates: set) -> bool:
+    def unchanged_by(self, subjects: set, predicates: set, pairs: set) -> bool:
         """Whether answers read so are the same after a change of the triples of ``subjects``,
-        whose predicates are ``predicates``."""
+        whose predicates are ``predicates`` and (subject, predicate) pairs ``pairs``."""
         return (
             not self.whole
             and self.subjects.isdisjoint(subjects)
-            and (self.predicates.isdisjoint(predicates))
+            and self.predicates.isdisjoint(predicates)
+            and self.pairs.isdisjoint(pairs)
         )
 
 

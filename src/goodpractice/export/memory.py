@@ -22,13 +22,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from operator import itemgetter
 
-from rdflib import URIRef
+from rdflib import Literal, URIRef
+from rdflib.namespace import VOID, XSD
 
 from ..graph.store import collection_paused
 from ..iris import CONTEXT_IRI
 from .direct import NeedsPyld, direct_writer, value_sort_key
-from .index import GraphView, ResourceIndex, graph_view
+from .index import GraphView, Reads, ResourceIndex, graph_view
 from .jsonld import dumps
 from .rdf import Counters, rdfxml
 from .schema import context_text
@@ -44,6 +46,10 @@ class MemoryStats(Counters):
     vocpub_made: int = 0
     tables_reused: int = 0
     tables_made: int = 0
+    rows_reused: int = 0  # rows of a table made row by row (``rows``)
+    rows_made: int = 0
+    description_reused: int = 0
+    diffs_given: int = 0  # the changed triples given by the caller (``known_diff``)
 
 
 stats = MemoryStats()
@@ -52,6 +58,14 @@ _ELEMENT = re.compile(rb"^\t<(?!/)", re.MULTILINE)  # a subject's element in RDF
 _GRAPH_HEAD = b'{\n  "@context": ' + dumps(CONTEXT_IRI).rstrip(b"\n") + b',\n  "@graph": [\n'
 _GRAPH_TAIL = b"\n  ]\n}\n"
 _NODE_SEPARATOR = b",\n"
+_STATISTICS = frozenset((VOID.triples, VOID.classes, VOID.properties, VOID.distinctSubjects))
+_STAND_IN = 918_273_645_500_000  # a count no description holds (a stand-in found once is one)
+
+
+def _canonical_count(literal: Literal) -> bool:
+    """Whether the literal is an xsd:integer written as Python writes its value."""
+    value = literal.value
+    return literal.datatype == XSD.integer and type(value) is int and str(literal) == str(value)
 
 
 class ExportMemory:
@@ -69,10 +83,17 @@ class ExportMemory:
         self.subjects: list | None = None  # every subject, in the order of dataset.nt
         self.nodes: list | None = None  # every subject, in the order of dataset.jsonld
         self.vocpub: dict = {}  # frozenset of a VocPub document's triples → its Turtle
+        # what ``kept`` made: a key → (the triples it was made from, what it read, its value)
+        self.made: dict = {}
+        # the description's JSON-LD with stand-ins for its statistics, and what it was made of
+        self.description: tuple | None = None
         # a table → (the triples it was made from, its bytes, what it read: ``index.Reads``)
         self.tables: dict = {}
         self.before: set | None = None  # the triples of the build before this one
-        self.changes: tuple[set, set] | None = None  # since then: (subjects, predicates)
+        # since then: (subjects, predicates, (subject, predicate) pairs)
+        self.changes: tuple[set, set, set] | None = None
+        self.diff: set | None = None  # the triples one of them has and the other not
+        self.known: tuple | None = None  # (before, now, their diff), given by ``known_diff``
 
     def forget(self) -> None:
         self.__init__()
@@ -82,11 +103,17 @@ class ExportMemory:
         set, if the caller has them), from the pieces kept and those of the changed subjects;
         the memory then holds this build's pieces. A ``None`` value: not made here."""
         now = set(index.all) if now is None else now
-        last = self.triples
-        diff = None if last is None else last ^ now
+        last, known, self.known = self.triples, self.known, None
+        if last is not None and known is not None and known[0] is last and known[1] is now:
+            diff = known[2]  # the caller's (``known_diff``)
+            stats.diffs_given += 1
+        else:
+            diff = None if last is None else last ^ now
         changed = None if diff is None else {triple[0] for triple in diff}
-        self.before = last
-        self.changes = None if diff is None else (changed, {triple[1] for triple in diff})
+        self.before, self.diff = last, diff
+        self.changes = None
+        if diff is not None:
+            self.changes = changed, {t[1] for t in diff}, {(t[0], t[1]) for t in diff}
         try:
             with collection_paused():  # many small objects and no cycle: no collection
                 files = self._files(index, changed)
@@ -95,6 +122,11 @@ class ExportMemory:
             raise
         self.triples = now
         return files
+
+    def known_diff(self, before: set, now: set, diff: set) -> None:
+        """``before ^ now``, already made by the caller: ``dataset_files`` uses it if
+        ``before`` is the triples it last made the files from, and ``now`` those it is given."""
+        self.known = (before, now, diff)
 
     def _files(self, index: ResourceIndex, changed: set | None) -> dict[str, bytes]:
         blocks = index.blocks
@@ -194,6 +226,104 @@ class ExportMemory:
         self.tables[name] = (self.triples, data, reads)
         return data
 
+    def rows(self, name: str, graph, head: bytes, pattern: tuple, row) -> bytes:
+        """A table of one row per subject of the triple pattern ``pattern`` (predicate,
+        object): ``head`` and each subject's ``row(view, subject)`` line, in the order of
+        their keys (``row`` returns (sort key, line)). A row is the last build's while no
+        triple of a subject it read changed (its reads are tracked one row at a time), and the
+        subjects are the last build's changed by the triples added and removed since."""
+        view = graph_view(graph)
+        if not isinstance(view, GraphView):  # blank nodes: read from the graph, not tracked
+            self.tables.pop(name, None)
+            rows = [row(view, subject) for subject in set(view.subjects(*pattern))]
+            return head + b"".join([line for _key, line in sorted(rows, key=itemgetter(0))])
+        kept = self.tables.get(name)
+        if kept is not None and kept[0] is self.before and self.diff is not None:
+            _stamp, last, order = kept
+            subjects, redo = set(last), set()
+            for s, p, o in self.diff:  # rows added and removed
+                if (p, o) == pattern:
+                    (subjects.add if (s, p, o) in self.triples else subjects.discard)(s)
+            redo = {
+                s for s in subjects if s not in last or not last[s][0].unchanged_by(*self.changes)
+            }
+        else:
+            subjects, redo, last, order = set(view.subjects(*pattern)), None, {}, None
+        made: dict = {}
+        with collection_paused():
+            for subject in subjects:
+                if redo is not None and subject not in redo:
+                    made[subject] = last[subject]
+                    continue
+                view.reads = reads = Reads(set(), set())
+                try:
+                    key, line = row(view, subject)
+                finally:
+                    view.reads = None
+                made[subject] = (reads, key, line)
+        stats.rows_made += len(subjects) if redo is None else len(redo)
+        stats.rows_reused += len(subjects) - (len(subjects) if redo is None else len(redo))
+        moved = redo is None or len(made) != len(last) or any(
+            subject not in last or last[subject][1] != made[subject][1] for subject in redo
+        )  # fmt: skip
+        if moved:
+            order = sorted(made, key=lambda subject: made[subject][1])
+        self.tables[name] = (self.triples, made, order)
+        return head + b"".join([made[subject][2] for subject in order])
+
+    def description_jsonld(self, triples: list[tuple], order: dict, make) -> bytes:
+        """``make(triples)``: the dataset description's JSON-LD (framed by pyld, which costs),
+        made from the triples with each VoID statistic a stand-in number, then the numbers put
+        in; the last build's document is the start if only the statistics changed. A stand-in
+        not found exactly once in the document: ``make`` of the triples themselves."""
+        stand_ins, numbers = [], []
+        for s, p, o in triples:
+            if p in _STATISTICS and type(o) is Literal and _canonical_count(o):
+                stand_in = _STAND_IN + len(numbers)
+                stand_ins.append((s, p, Literal(stand_in)))
+                numbers.append((str(stand_in).encode(), str(o).encode()))
+            else:
+                stand_ins.append((s, p, o))
+        if not numbers:
+            return make(triples)
+        orders = tuple(
+            order.get(str(term)) for t in stand_ins for term in t if type(term) is URIRef
+        )
+        key = (tuple(stand_ins), orders, context_text())
+        if self.description is not None and self.description[0] == key:
+            stats.description_reused += 1
+            data = self.description[1]
+        else:
+            data = make(stand_ins)
+            self.description = (key, data)
+        for stand_in, number in numbers:
+            if data.count(stand_in) != 1:
+                return make(triples)
+            data = data.replace(stand_in, number)
+        return data
+
+    def kept(self, key, view: GraphView, make):
+        """``make()`` (which reads ``view``), or what it made in the last build if nothing it
+        read has changed since (called after ``dataset_files``, between ``start_vocpub`` and
+        ``end_vocpub``)."""
+        found = self.made.get(key)
+        if (
+            found is not None
+            and found[0] is self.before
+            and self.changes is not None
+            and found[1].unchanged_by(*self.changes)
+        ):
+            stats.vocpub_reused += 1
+            self._next_made[key] = (self.triples, found[1], found[2])
+            return found[2]
+        view.reads = reads = Reads(set(), set())
+        try:
+            value = make()
+        finally:
+            view.reads = None
+        self._next_made[key] = (self.triples, reads, value)
+        return value
+
     def vocpub_turtle(self, triples: list[tuple], write) -> bytes:
         """The Turtle of a VocPub document: the last build's if its triples are the same, else
         ``write(triples)``; the memory then keeps this build's documents only."""
@@ -209,9 +339,10 @@ class ExportMemory:
 
     def start_vocpub(self) -> None:
         self._next_vocpub: dict = {}
+        self._next_made: dict = {}
 
     def end_vocpub(self) -> None:
-        self.vocpub = self._next_vocpub
+        self.vocpub, self.made = self._next_vocpub, self._next_made
 
 
 def _rdfxml_pieces(data: bytes, count: int) -> tuple[bytes, list[bytes], bytes] | None:

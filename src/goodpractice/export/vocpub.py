@@ -26,7 +26,7 @@ from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 from ..graph import base_iri_of, dataset_iri
 from ..iris import resource_path
 from ..vocab import GP, SCHEMA, VOCPUB_PROFILE
-from .index import graph_view, index_for
+from .index import GraphView, graph_view, index_for
 
 DATES = (XSD.date, XSD.dateTime, XSD.dateTimeStamp)
 
@@ -53,14 +53,26 @@ def iter_vocpub_files(graph: Graph, memory=None) -> Iterator[tuple[str, bytes]]:
     def write(triples: list[tuple]) -> bytes:
         return blocks.triples_documents(triples)[1]
 
-    if memory is not None:
-        memory.start_vocpub()
-    for scheme in vocabularies(view):
-        triples = vocpub_triples(view, scheme)
-        turtle = write(triples) if memory is None else memory.vocpub_turtle(triples, write)
-        yield vocpub_path(scheme, base), turtle
-    if memory is not None:
+    if memory is None:
+        for scheme in vocabularies(view):
+            yield vocpub_path(scheme, base), write(vocpub_triples(view, scheme))
+        return
+    memory.start_vocpub()
+    if not isinstance(view, GraphView):  # blank nodes: the graph, whose reads are not tracked
+        for scheme in vocabularies(view):
+            triples = vocpub_triples(view, scheme)
+            yield vocpub_path(scheme, base), memory.vocpub_turtle(triples, write)
         memory.end_vocpub()
+        return
+    # Each document the last build's while nothing it read changed (``ExportMemory.kept``)
+    dataset = index_for(graph).dataset or dataset_iri(view)  # the index's: no search by type
+    for scheme in memory.kept("vocabularies", view, lambda: vocabularies(view)):
+
+        def make(scheme=scheme):
+            return memory.vocpub_turtle(vocpub_triples(view, scheme, dataset), write)
+
+        yield vocpub_path(scheme, base), memory.kept(("vocpub", scheme), view, make)
+    memory.end_vocpub()
 
 
 def memorandum_of(graph: Graph, scheme: URIRef) -> URIRef:
@@ -68,8 +80,9 @@ def memorandum_of(graph: Graph, scheme: URIRef) -> URIRef:
     return graph.value(scheme, DCTERMS.isPartOf) or scheme
 
 
-def vocpub_triples(graph: Graph, scheme: URIRef) -> list[tuple]:
-    """The scheme, its concepts and its agents, as VocPub wants them."""
+def vocpub_triples(graph: Graph, scheme: URIRef, dataset: URIRef | None = None) -> list[tuple]:
+    """The scheme, its concepts and its agents, as VocPub wants them (``dataset``: the
+    dataset's IRI, if known)."""
     triples: dict[tuple, None] = {}
     for triple in graph.triples((scheme, None, None)):
         if triple[1] != DCTERMS.modified:
@@ -80,7 +93,7 @@ def vocpub_triples(graph: Graph, scheme: URIRef) -> list[tuple]:
     created = graph.value(memorandum_of(graph, scheme), DCTERMS.issued)
     if created is not None:
         triples[(scheme, DCTERMS.created, created)] = None
-    triples[(scheme, DCTERMS.modified, modified_date(graph, scheme))] = None
+    triples[(scheme, DCTERMS.modified, modified_date(graph, scheme, dataset))] = None
     for agent in agents(graph, scheme):
         triples[(agent, RDF.type, SCHEMA.Organization)] = None
         label = graph.value(agent, SKOS.prefLabel)
@@ -91,11 +104,11 @@ def vocpub_triples(graph: Graph, scheme: URIRef) -> list[tuple]:
     return list(triples)
 
 
-def modified_date(graph: Graph, scheme: URIRef) -> Literal:
+def modified_date(graph: Graph, scheme: URIRef, dataset: URIRef | None = None) -> Literal:
     """The scheme's own dcterms:modified (the last release that changed it), if the graph has
-    one; otherwise the publication's."""
+    one; otherwise the publication's (``dataset``: the dataset's IRI, if known)."""
     return graph.value(scheme, DCTERMS.modified) or graph.value(
-        dataset_iri(graph), DCTERMS.modified
+        dataset if dataset is not None else dataset_iri(graph), DCTERMS.modified
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
@@ -48,8 +49,23 @@ def new_graph() -> Graph:
     return graph
 
 
+fast_literals: Counter = Counter()  # "english": literals made without ``Literal.__new__``
+_new_str = str.__new__
+
+
 def english(text: str) -> Literal:
-    return Literal(text, lang="en")
+    """``Literal(text, lang="en")``. For a plain string, the literal that call makes is made
+    directly (its four slots set as rdflib sets them for a valid tag and no datatype): rdflib
+    checks the tag and casts the value on each call, a sixth of building the graph."""
+    if type(text) is not str:
+        return Literal(text, lang="en")
+    literal = _new_str(Literal, text)
+    literal._language = "en"
+    literal._datatype = None
+    literal._value = text
+    literal._ill_typed = None
+    fast_literals["english"] += 1
+    return literal
 
 
 def date_literal(value: str) -> Literal:

@@ -92,15 +92,17 @@ def stage_exports(
     them."""
     index = index_for(model.graph)
     now = set(index.all) if now is None else now
-    changed = changed_nodes(last.triples, now)
+    diff = last.triples ^ now
+    changed = changed_nodes(last.triples, now, diff)
+    if memory is not None:  # the memory's last triples are usually these: the diff made once
+        memory.known_diff(last.triples, now, diff)
     if resources is None:
         resources = set(index.resources(index.base))
     impact = Impact(index, changed, resources)
     exported = impact.documents()
-    owner = {resource_path(str(node), index.base): node for node in resources | last.resources}
-    kept = {name for name in last.exports
-            if (node := owner.get(file_owner(name))) is not None
-            and node in resources and node not in exported}  # fmt: skip
+    # the files of the resources not made again (compared as paths: strings, hashed in C)
+    paths = {resource_path(str(node), index.base) for node in resources - exported}
+    kept = {name for name in last.exports if file_owner(name) in paths}
     pairs = chain(
         dataset_wide_files(model.graph, memory, now),
         (pair for node in sorted(exported) for pair in resource_files(index, node)),
@@ -113,6 +115,8 @@ def stage_exports(
 
 def file_owner(name: str) -> str:
     """The resource path a file of a resource is named after ('' for any other file)."""
+    if name.endswith(".jsonld") and not name.endswith(".embedded.jsonld"):  # the most common
+        return name[: -len(".jsonld")]
     for suffix in RESOURCE_FILE_SUFFIXES:
         if name.endswith(suffix):
             return name.removesuffix(suffix)
@@ -321,12 +325,12 @@ def document_iri(text: str) -> URIRef:
     return URIRef(text)
 
 
-def changed_nodes(before: set[tuple], after: set[tuple]) -> set[URIRef]:
+def changed_nodes(before: set[tuple], after: set[tuple], diff: set | None = None) -> set[URIRef]:
     """The resources named (as subject or object) by a triple one graph has and the other not;
     not the classes and properties of the ontology (a node's type names its class: that
     changes no page or document of the class's other members)."""
     nodes = set()
-    for s, p, o in before ^ after:
+    for s, p, o in before ^ after if diff is None else diff:
         for node in (s, o) if p != RDF.type else (s,):
             resource = resource_of(node)
             if resource is not None and not resource.startswith(ONTOLOGY):
@@ -351,7 +355,8 @@ class Impact:
         self.parents: dict = {}  # a part → the nodes it is a part of
         triples = index.triples
         for s, p, o in index.all:
-            if type(o) is not URIRef and not isinstance(o, URIRef):
+            kind = type(o)  # a literal by its exact class first: isinstance of a term is slow
+            if kind is not URIRef and (kind is Literal or not isinstance(o, URIRef)):
                 continue
             if o in changed or ("#" in o and resource_of(o) in changed):
                 linking.add(s)  # links to a node of a changed resource

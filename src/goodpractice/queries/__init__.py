@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from urllib.parse import urljoin
 
 # The base the query files are written against: the published base IRI.
 QUERY_BASE = "https://w3id.org/gctf-good-practices/"
@@ -34,6 +35,12 @@ class Query:
     comment: str  # what the rows of the answer are ("" if the file says nothing more)
     source: str  # the file's text, comments included
 
+    def predicates(self, base_iri: str = QUERY_BASE) -> frozenset[str] | None:
+        """The IRIs of the predicates the query's triple patterns match (``a`` is rdf:type),
+        so that its answer is the same while no triple with one of them changes; None if a
+        pattern's predicate is not a plain IRI or a path of alternatives (``p|q``)."""
+        return predicates(self.text(base_iri))
+
     def text(self, base_iri: str = QUERY_BASE, graph: str | None = None) -> str:
         """The query to run: rebased on ``base_iri``, and reading only the named graph
         ``graph`` (``FROM <graph>``) when one is given."""
@@ -43,6 +50,58 @@ class Query:
         if graph is not None:
             text = _WHERE_LINE.sub(lambda m: f"FROM <{graph}>\n{m.group(0)}", text, count=1)
         return text
+
+
+_TOKEN = re.compile(
+    r'<[^>]*>|"(?:[^"\\]|\\.)*"|[?$]\w+|[A-Za-z][\w-]*:[\w-]*|:[\w-]*|[A-Za-z]\w*|\S'
+)
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+def predicates(text: str) -> frozenset[str] | None:
+    """The predicates of the triple patterns of a SELECT query's WHERE clause (``Query``)."""
+    prefixes = dict(re.findall(r"^PREFIX\s+([\w-]*):\s*<([^>]*)>", text, re.MULTILINE))
+    base = re.search(r"^BASE\s*<([^>]*)>", text, re.MULTILINE)
+    start, end = text.find("WHERE {"), text.rfind("}")
+    if start < 0 or end < start:
+        return None
+    found, place, depth = set(), "subject", 0
+    tokens = iter(_TOKEN.findall(text[start + len("WHERE {") : end]))
+    for token in tokens:
+        if token in ("FILTER", "BIND"):  # an expression: skipped to its closing parenthesis
+            depth = 0
+            for inner in tokens:
+                depth += {"(": 1, ")": -1}.get(inner, 0)
+                if depth == 0 and inner == ")":
+                    break
+        elif token in ("OPTIONAL", "UNION"):
+            continue
+        elif token in ("[", "(", "/", "^", "*", "+", "?", "!"):
+            return None  # a blank node's patterns, a list, a path: not followed
+        elif token in ("{", "}", "."):
+            place = "subject"
+        elif token == ";":
+            place = "predicate"
+        elif token == ",":
+            place = "object"
+        elif place == "predicate":
+            if token == "|":
+                continue
+            if token == "a":
+                found.add(_RDF_TYPE)
+            elif token.startswith("<"):
+                found.add(urljoin(base.group(1) if base else "", token[1:-1]))
+            elif ":" in token and token.split(":", 1)[0] in prefixes:
+                name, local = token.split(":", 1)
+                found.add(prefixes[name] + local)
+            else:
+                return None  # a variable, or a path this reading does not follow
+            place = "after-predicate"
+        elif place == "after-predicate":
+            place = "predicate" if token == "|" else "object"
+        elif place == "subject":
+            place = "predicate"
+    return frozenset(found)
 
 
 def _parse(file_name: str, source: str) -> Query:

@@ -33,7 +33,7 @@ from ..staging import Swap, prune_empty, stage_over
 from .config import site_config
 from .mkdocs_adapter import Remembered, search_entries, search_index_json
 from .navigation import navigation, prose_examples
-from .pages import Page, Site
+from .pages import Page, Site, queries
 from .pages.changes import edition_line
 from .shell import final_html, page_key, shape
 
@@ -51,6 +51,12 @@ class SiteMemory:
     produced: dict  # a resource (or ("views", memorandum)) → its pages' sources
     fingerprints: dict[str, str]  # a page's source → its fingerprint
     shared: tuple  # what every page shares (``shared_inputs``)
+    # what the pages keep for the next render (``pages.carry``): in memory only, not pickled
+    # (an update after a reload makes the pages that list the whole corpus from the graph)
+    carried: dict | None = None
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "carried": None}
 
 
 def fingerprint(page: Page) -> str:
@@ -93,11 +99,13 @@ def shared_inputs(site: Site, config) -> tuple:
 
 
 def remember(site: Site, config, remembered: Remembered) -> SiteMemory:
+    queries.finish(site)
     return SiteMemory(
         remembered,
         dict(site.produced),
         {page.source: fingerprint(page) for page in site.pages},
         shared_inputs(site, config),
+        site.carry.kept,
     )
 
 
@@ -133,7 +141,8 @@ def update_site(
     if not updatable(config) or memory.remembered.search is None:
         return None
     site = Site(ReadModel(export.published_graph(graph)), exports, triples)
-    site.render(only)
+    site.render(only, memory.carried)
+    queries.finish(site)
     if shared_inputs(site, config) != memory.shared:
         return None
     # Every page, in build order: the prose pages of docs/ (as before), then the generated
@@ -195,7 +204,8 @@ def update_site(
     produced = {key: sources for key, sources in {**memory.produced, **site.produced}.items()
                 if key in alive}  # fmt: skip
     written = [*staged.rewritten, *removed]
-    return Update(len(entries), written, SiteMemory(new, produced, fingerprints, memory.shared))
+    memory = SiteMemory(new, produced, fingerprints, memory.shared, site.carry.kept)
+    return Update(len(entries), written, memory)
 
 
 def source_file(source: str) -> str:

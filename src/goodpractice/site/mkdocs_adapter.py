@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import gc
 import json
 import logging
 import os
@@ -30,6 +29,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import get_toc
 
+from ..graph.store import collection_paused
 from .pages import Page, SiteError
 from .render import HERE
 from .shell import (
@@ -310,9 +310,7 @@ def build(config: dict, work: Path, out: Path, docs: Path, nav: list, pages: lis
     try:
         # The graph and the pages stay in memory to the end: the garbage collector need not
         # walk them again and again while MkDocs makes tens of thousands of small objects.
-        gc.collect()
-        gc.freeze()
-        with environment("SOURCE_DATE_EPOCH", source_date_epoch):
+        with environment("SOURCE_DATE_EPOCH", source_date_epoch), collection_paused():
             cfg = load_config(str(config_path))
             plugin = cfg.plugins["goodpractice"] = GeneratedPages(pages, prose, fast, remember)
             cfg.plugins["goodpractice-restore"] = RestoreContent(plugin)
@@ -321,7 +319,6 @@ def build(config: dict, work: Path, out: Path, docs: Path, nav: list, pages: lis
         detail = "\n".join(messages.problems) or str(error)
         raise SiteError(f"MkDocs could not build the site:\n{detail}") from None
     finally:
-        gc.unfreeze()
         logger.removeHandler(messages)
         logger.setLevel(old_level)
         logger.propagate = old_propagate

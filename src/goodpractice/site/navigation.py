@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ..vocab import CITATION_TYPES, GP
 from .pages import Site
+from .pages.carry import first_citations
 from .pages.memorandum import glossary_of
 
 # How many memoranda the navigation lists section by section; the others are reached from the
@@ -46,9 +47,7 @@ def prose_examples(site: Site) -> dict[str, dict[str, str]]:
     ``{{ example: citesAsAuthority }}`` becomes the first citation of that kind in the data,
     linked, with its citing words; so the prose fits any corpus."""
     read = site.read
-    first: dict = {}
-    for c in read.citations:
-        first.setdefault(c.kind, c)
+    first = first_citations(site)  # (kept from the last render where it can be)
     examples = {}
     for kind in (t.name for t in CITATION_TYPES):
         c = first.get(kind)

@@ -23,6 +23,7 @@ from ...vocab import (
 )
 from ..links import Urls, rel
 from ..render import Templates
+from .carry import Carry
 
 # Top-level paths of the site's own pages; a catalogue key must not take one of them.
 RESERVED = {
@@ -88,6 +89,7 @@ class Site:
         self.citing_units: dict | None = None  # memorandum → its citing units (views)
         self.indexes: dict = {}  # this site's ``last_indexes``
         self.reused = 0  # the index pages whose rendering was reused
+        self.carry: Carry = Carry(read)  # what the last render kept, what this one keeps
         self.resources = resources_of(read.graph if triples is None else triples, read.base,
                                       exports)  # fmt: skip
 
@@ -169,11 +171,12 @@ class Site:
         if problems:
             raise SiteError("\n".join(problems))
 
-    def render(self, only: set | None = None) -> None:
+    def render(self, only: set | None = None, last: dict | None = None) -> None:
         """Every page: one per resource, then the home page, the indexes, the views of each
         memorandum, the data model, the queries; and the server configurations. ``only`` (an
         update of the site): the pages of these resources, and the views of these memoranda,
-        with every page that is no resource's. ``produced`` records each resource's pages."""
+        with every page that is no resource's; ``last``: what the last render kept
+        (``carry``). ``produced`` records each resource's pages."""
         from . import (
             catalogue,
             changes,
@@ -188,6 +191,7 @@ class Site:
         )
 
         self.check_paths()
+        self.carry = Carry(self.read, last, only)
         kinds = {
             "memorandum": memorandum.memorandum,
             "section": memorandum.section,

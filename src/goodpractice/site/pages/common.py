@@ -256,9 +256,10 @@ def long_list(site, node, here, slug, heading, items, cls="", exclude=False) -> 
     }
 
 
-def index_pages(site, here: str, title: str, intro: str, groups, described=()) -> None:
+def index_pages(site, here: str, title: str, intro: str, groups, described=(), label=None) -> None:
     """An index that grows with the corpus, LIST_PAGE items a page: ``here/``, ``here/2/``, …
-    ``groups``: (heading, anchor, items), each item a function of the page's folder."""
+    ``groups``: (heading, anchor, items), each item a function of the page's folder;
+    ``label``: each described node's full label, if the caller has them."""
     size = LIST_PAGE
     flat = [(heading, anchor, item) for heading, anchor, items in groups for item in items]
     chunks = [flat[i : i + size] for i in range(0, len(flat), size)] or [[]]
@@ -285,14 +286,14 @@ def index_pages(site, here: str, title: str, intro: str, groups, described=()) -
                 "groups": shown,
             },
             jsonld=collection_document(
-                site, page_title, list(described)[(k - 1) * size : k * size]
+                site, page_title, list(described)[(k - 1) * size : k * size], label=label
             ),
             searched=False,  # lists of links: search finds the pages they link to
             index=True,
         )
 
 
-def collection_document(site, title: str, items, about=None) -> dict:
+def collection_document(site, title: str, items, about=None, label=None) -> dict:
     """A small JSON-LD description of an index page: a schema:CollectionPage listing the
     resources it links to."""
     read = site.read
@@ -305,5 +306,6 @@ def collection_document(site, title: str, items, about=None) -> dict:
     if about is not None:
         document["about"] = {"@id": str(about), "name": read.label(about)}
     if items:
-        document["hasPart"] = [{"@id": str(n), "name": read.full_label(n)} for n in items]
+        label = label or read.full_label
+        document["hasPart"] = [{"@id": str(n), "name": label(n)} for n in items]
     return document

@@ -9,7 +9,7 @@ from ... import export
 from ...iris import SCHEMA_FILE, versioned_file
 from ...vocab import DCAT3, FORMAT, GP, MEDIA_TYPES, RESOURCE_FORMATS
 from ..links import Code, Link, joined, rel
-from . import common
+from . import carry, common
 
 # What the files that are not distributions of the dataset are (the distributions have their
 # dcterms:title in the description).
@@ -129,17 +129,25 @@ def dataset(site, node) -> None:
 
 def files_index(site) -> None:
     nodes = listed_resources(site)
+    # the labels and the items of the last render where they are still true (``carry``)
+    labels = carry.full_labels(site, nodes)
+    last = site.carry.last.get("files-index", {})
+    kept = site.carry.kept["files-index"] = {}
 
     def item(node, where: str) -> list:
         key = site.key(node)
+        mark = (where, labels[node], key in site.exports)
+        was = last.get(node)
+        if was is not None and was[0] == mark:
+            site.carry.stats["files-index items reused"] += 1
+            kept[node] = was
+            return was[1]
         links = [
             Link(rel(where, f"{key}.{f.extension}"), f.name, f.media_type) for f in RESOURCE_FORMATS
         ]
-        return [
-            site.urls.link(where, node, key),
-            f" ({site.read.full_label(node)}): ",
-            *joined(links),
-        ]
+        made = [site.urls.link(where, node, key), f" ({labels[node]}): ", *joined(links)]
+        kept[node] = (mark, made)
+        return made
 
     intro = [
         "Every resource of the dataset, by path, with its Turtle, JSON-LD and N-Triples. All the "
@@ -149,7 +157,7 @@ def files_index(site) -> None:
     ]
     items = [lambda where, n=n: item(n, where) for n in nodes]
     common.index_pages(site, "dataset/files", "Files by resource", intro,
-                       [("Resources", "resources", items)], nodes)  # fmt: skip
+                       [("Resources", "resources", items)], nodes, labels.__getitem__)  # fmt: skip
 
 
 def release(site, node) -> None:

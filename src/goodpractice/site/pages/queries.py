@@ -13,8 +13,9 @@ import pyoxigraph
 from rdflib import URIRef
 
 from ... import queries as competency
-from ...vocab import DCAT3
+from ...vocab import DCAT3, GP
 from ..links import Link, rel
+from .carry import document_of
 from .common import LIST_PAGE
 
 PATH = "queries"
@@ -48,14 +49,19 @@ def queries(site) -> None:
     here = PATH
     release = read.value(read.dataset, DCAT3.hasCurrentVersion)
     graph = str(release) if release is not None else str(read.dataset)
-    # the file on disk where the exports are (read by pyoxigraph, not held in memory twice)
-    path_of = getattr(site.exports, "path", None)
-    if DATASET_FILE in site.exports:
-        data = Path(path_of(DATASET_FILE)) if path_of else site.exports[DATASET_FILE]
-    else:
-        data = read.graph.serialize(format="nt", encoding="utf-8")
+    answers, groups = last_answers(site, graph)
+    if answers is None:
+        # the file on disk where the exports are (read by pyoxigraph, not held in memory twice)
+        path_of = getattr(site.exports, "path", None)
+        if DATASET_FILE in site.exports:
+            data = Path(path_of(DATASET_FILE)) if path_of else site.exports[DATASET_FILE]
+        else:
+            data = read.graph.serialize(format="nt", encoding="utf-8")
+        answers = answered(data, site.base, graph)
+        site.carry.stats["queries answered"] += 1
+    site.carry.kept["queries"] = {"graph": graph, "answers": answers, "groups": groups}
     items = []
-    for q, text, names, rows in answered(data, site.base, graph):
+    for q, text, names, rows in answers:
         prefixes = {iri: name for name, iri in _PREFIX.findall(text)}
         items.append(
             {
@@ -95,3 +101,69 @@ def cell(site, here: str, term, prefixes: dict[str, str]) -> Link:
                 return Link(iri, f"{name}:{iri[len(namespace) :]}")
         return Link(iri, iri)
     return Link(None, term.value)
+
+
+# --------------------------------------------------------------------------------------------
+# The answers of the last render, while no triple a query can match changed
+
+
+def relevant(site, predicates: frozenset, documents: set | None = None) -> dict | None:
+    """The triples with one of ``predicates``, by the document of their subject (None for a
+    blank node), of ``documents`` only if given (and always of the blank nodes and the
+    ontology's, whose changes ``only`` does not name); None without the triples at hand."""
+    by_subject = getattr(site.read.view, "by_subject", None)
+    if by_subject is None:
+        return None
+    wanted = {URIRef(p) for p in predicates}
+    found: dict = {}
+    for subject, triples in by_subject.items():
+        document = document_of(subject) if isinstance(subject, URIRef) else None
+        if documents is not None and document not in documents and document not in ALWAYS:
+            continue
+        for triple in triples:
+            if triple[1] in wanted:
+                found.setdefault(document, set()).add(triple)
+    return {document: frozenset(triples) for document, triples in found.items()}
+
+
+ALWAYS = {None, document_of(GP)}  # the blank nodes', the ontology's
+
+
+def query_predicates(base: str) -> frozenset | None:
+    found = set()
+    for q in competency.queries():
+        names = q.predicates(base)
+        if names is None:
+            return None
+        found |= names
+    return frozenset(found)
+
+
+def last_answers(site, graph: str) -> tuple:
+    """The answers of the last render and the query triples by document, if no triple a
+    query can match changed (the documents of ``only`` looked at); else (None, the triples
+    by document, if known)."""
+    carry, last = site.carry, site.carry.last.get("queries")
+    predicates = query_predicates(site.base)
+    if last is None or last["groups"] is None or predicates is None or carry.changed is None:
+        return None, None
+    now = relevant(site, predicates, carry.changed)
+    if now is None:
+        return None, None
+    looked = carry.changed | ALWAYS
+    groups = {d: t for d, t in last["groups"].items() if d not in looked}
+    groups.update(now)
+    same = all(last["groups"].get(d) == now.get(d) for d in looked | now.keys())
+    if not same or last["graph"] != graph:
+        return None, groups
+    carry.stats["queries reused"] += 1
+    return last["answers"], groups
+
+
+def finish(site) -> None:
+    """What the next render needs that this one did not make: the query triples by document
+    (a full render; an update's are made from the last ones)."""
+    kept = site.carry.kept.get("queries")
+    predicates = query_predicates(site.base)
+    if kept is not None and kept["groups"] is None and predicates is not None:
+        kept["groups"] = relevant(site, predicates)
