@@ -127,7 +127,10 @@ def test_the_predicates_a_query_reads_are_its_patterns_predicates():
     assert predicates(text.format("?s a ?t ; x:p ?o , ?v . ?o <q> ?w")) == {
         "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "http://x/p", "http://b/q"
     }  # fmt: skip
-    for pattern in ("<s> ?p ?o", "?s x:p/x:q ?o", "?s x:p [ ?q ?o ]", "?s ^x:p ?o"):
+    unfollowed = ("<s> ?p ?o", "?s x:p/x:q ?o", "?s x:p [ ?q ?o ]", "?s ^x:p ?o",
+                  "?s x:p ?o FILTER NOT EXISTS { ?o x:q ?w }",
+                  "?s x:p ?o FILTER (EXISTS { ?o x:q ?w })")  # fmt: skip
+    for pattern in unfollowed:
         assert predicates(text.format(pattern)) is None, pattern
 
 

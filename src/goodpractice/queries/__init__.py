@@ -71,6 +71,8 @@ def predicates(text: str) -> frozenset[str] | None:
         if token in ("FILTER", "BIND"):  # an expression: skipped to its closing parenthesis
             depth = 0
             for inner in tokens:
+                if inner == "EXISTS":  # a pattern inside the expression: not followed
+                    return None
                 depth += {"(": 1, ")": -1}.get(inner, 0)
                 if depth == 0 and inner == ")":
                     break
