@@ -13,7 +13,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
-from goodpractice.check import CheckMemory, check_focus, fast
+from goodpractice.check import CheckMemory, check_focus, fast, focus
 from goodpractice.graph import build_graph, new_graph
 from goodpractice.graph import store as graph_store
 from goodpractice.graph.store import TripleStore
@@ -120,3 +120,23 @@ def test_a_rebuilds_check_keeps_its_pyoxigraph_copy_with_the_same_findings(model
     assert len(kept) == len(broken.graph)  # the copy holds the changed graph, no more
     assert check_focus(model, nodes, memory=memory) == check_focus(model, nodes)
     assert memory.counts == {"made": 1, "updated": 2} and len(kept) == len(model.graph)
+
+
+def test_the_checks_sparql_answers_are_kept_while_no_triple_they_read_changed(model, broken):
+    """The precheck's SPARQL answers from the kept copy (``check.focus.KeptAnswers``): after an edit
+    whose predicate no query names (an editorial note), every one is reused; after edits of
+    what the queries read (the broken batch, and back), they are made again. The findings are
+    each time those of a check without memory."""
+    nodes = {PRACTICE, MEMORANDUM}
+    memory = CheckMemory()
+    check_focus(model, nodes, memory=memory)
+    made = memory.answers.counts["made"]
+    assert made > 0 and memory.answers.counts["reused"] == 0
+    noted = SimpleNamespace(content=model.content, graph=new_graph(), locations=model.locations)
+    noted.graph += model.graph
+    noted.graph.add((PRACTICE, SKOS.editorialNote, Literal("A note.", lang="en")))
+    assert check_focus(noted, nodes, memory=memory) == check_focus(noted, nodes)
+    assert memory.answers.counts == {"made": made, "reused": made}
+    assert check_focus(broken, nodes, memory=memory) == check_focus(broken, nodes)
+    assert memory.answers.counts["made"] > made
+    assert focus.iris_of_patterns("SELECT * WHERE { ?s ?p ?o }") is None  # any triple: not kept

@@ -274,3 +274,29 @@ def test_builds_run_with_the_collector_paused_and_serve_freezes_what_outlives_th
     assert (enabled, rebuild.collections, gc.get_freeze_count()) == ([False, False], 2, 0)
     pipeline.build(corpus, tmp_path / "other")
     assert enabled == [False, False, False] and gc.isenabled()
+
+
+def test_what_serves_first_build_queried_is_not_left_to_the_watchers_thread(
+    corpus, tmp_path, monkeypatch
+):
+    """serve's first build runs in the main thread and warms the check's pyoxigraph copy;
+    its rebuilds run in the watcher's. pyoxigraph's query results may be dropped only by the
+    thread that made them: none is left for a later thread's collection to drop."""
+    import sys
+    import threading
+
+    dropped = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda report: dropped.append(report))
+    rebuild = pipeline.Rebuilder(corpus, tmp_path / "build", None, tmp_path / "site")
+    try:
+        rebuild()
+        assert rebuild.reuse.check_memory.answers.counts["made"] > 0  # the answers warmed
+        text_edit(corpus)
+        built = []
+        watcher = threading.Thread(target=lambda: built.append(rebuild()))
+        watcher.start()
+        watcher.join()
+        assert built and built[0].rewritten is not None
+    finally:
+        rebuild.close()
+    assert [str(report.exc_value) for report in dropped] == []

@@ -86,6 +86,7 @@ class IndexedGraph(Graph):
         self._pos: dict = {}
         self._osp_index: dict | None = None  # object → subject → predicates, made when asked
         self._store: pyoxigraph.Store | bool | None = None  # for SPARQL (False: not used)
+        self._answers = None  # ``focus.KeptAnswers``, kept with a kept store (``use_store``)
         store = data.store
         if type(store) is TripleStore:  # the build's store (graph.store): its own indexes
             indexes = [store.spo, store.pos, store.osp]
@@ -150,6 +151,11 @@ class IndexedGraph(Graph):
         run once with ``name`` bound to each of ``nodes`` in turn (a VALUES block at the start
         of its WHERE clause, as ``query`` binds one), by pyoxigraph; None where it cannot be
         answered so."""
+        answers = self._answers
+        key = (text, name, frozenset(nodes))
+        if answers is not None and key in answers.kept:
+            answers.counts["reused"] += 1
+            return set(answers.kept[key][1])
         bound = with_values_rows(text, name, nodes)
         if bound is None or self._oxigraph_store() is None:
             return None
@@ -161,7 +167,10 @@ class IndexedGraph(Graph):
         if None in values:
             return None
         answered["pyoxigraph"] += 1
-        return {from_oxigraph(value) for value in values}
+        found = {from_oxigraph(value) for value in values}
+        if answers is not None:
+            answers.keep(key, found)
+        return found
 
     def __contains__(self, triple) -> bool:
         s, p, o = triple
@@ -204,10 +213,13 @@ class IndexedGraph(Graph):
             query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs
         )
 
-    def use_store(self, store: pyoxigraph.Store | None) -> None:
+    def use_store(self, store: pyoxigraph.Store | None, answers=None) -> None:
         """Answer SPARQL from ``store``, a pyoxigraph copy of this very graph kept by the
-        caller (``focus.CheckMemory``), instead of making one (None: rdflib answers)."""
+        caller (``focus.CheckMemory``), instead of making one (None: rdflib answers);
+        ``answers`` (``focus.KeptAnswers``): what ``bound_to`` answered from it before,
+        still true of it."""
         self._store = store if store is not None else False
+        self._answers = answers if store is not None else None
         shared["store"] += 1
 
     def prepare(self) -> None:

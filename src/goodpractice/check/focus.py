@@ -23,8 +23,11 @@ from collections import Counter
 from collections.abc import Iterable
 
 import pyoxigraph
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.namespace import SH
+from rdflib.paths import Path as PropertyPath
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.parserutils import CompValue
 
 from . import fast
 from .fidelity import fidelity_problems
@@ -43,6 +46,116 @@ def whole_graph_shapes() -> frozenset:
     return frozenset(found)
 
 
+class KeptAnswers:
+    """``IndexedGraph.bound_to``'s answers from a kept pyoxigraph copy of the graph
+    (``focus.CheckMemory``), for the next check: an answer reads only the triples whose
+    predicate its query names, so it holds until one such triple is added or removed
+    (``forget``). A query whose patterns this reading cannot follow is not kept."""
+
+    def __init__(self):
+        self.kept: dict = {}  # (query, variable, nodes) → (the IRIs it names, its answer)
+        self.counts: Counter = Counter()  # "reused", "made": a test tells the fast path ran
+
+    def keep(self, key: tuple, found: set) -> None:
+        names = iris_of_patterns(key[0])
+        if names is not None:
+            self.kept[key] = (names, frozenset(found))
+            self.counts["made"] += 1
+
+    def forget(self, predicates: set) -> None:
+        """Let go of the answers that may read a triple with one of ``predicates``."""
+        self.kept = {k: v for k, v in self.kept.items() if v[0].isdisjoint(predicates)}
+
+
+# The parts of rdflib's algebra of a query whose triple patterns ``iris_of_patterns`` reads
+# (those of the published shapes' SPARQL constraints); any other part: not followed
+_FOLLOWED = frozenset(
+    [
+        "AdditiveExpression",
+        "AggregateJoin",
+        "Aggregate_Count",
+        "Aggregate_Max",
+        "Aggregate_Min",
+        "Aggregate_Sample",
+        "Aggregate_Sum",
+        "BGP",
+        "Builtin_CONCAT",
+        "Builtin_CONTAINS",
+        "Builtin_FLOOR",
+        "Builtin_IF",
+        "Builtin_LCASE",
+        "Builtin_NOTEXISTS",
+        "Builtin_EXISTS",
+        "Builtin_REPLACE",
+        "Builtin_STR",
+        "Builtin_isNUMERIC",
+        "ConditionalAndExpression",
+        "ConditionalOrExpression",
+        "Distinct",
+        "Extend",
+        "Filter",
+        "Group",
+        "GroupGraphPatternSub",
+        "Join",
+        "LeftJoin",
+        "MultiplicativeExpression",
+        "Project",
+        "RelationalExpression",
+        "SelectQuery",
+        "TriplesBlock",
+        "UnaryNot",
+        "Union",
+    ]
+)
+
+
+class _Unfollowed(Exception):
+    pass
+
+
+@functools.cache
+def iris_of_patterns(text: str) -> frozenset | None:
+    """Every IRI a SELECT query names (a superset of the predicates its triple patterns
+    match), or None where a pattern's predicate is not an IRI (a variable, a path) or the
+    query has a part not read here: then its answer may read any triple."""
+    try:
+        algebra = prepareQuery(text).algebra
+    except Exception:  # noqa: BLE001 - not a query rdflib reads: not kept
+        return None
+    found: set = set()
+
+    def predicates_are_iris(triples) -> None:
+        for triple in triples:
+            predicates = triple[1::3] if len(triple) % 3 == 0 else [None]
+            if not all(type(p) is URIRef for p in predicates):
+                raise _Unfollowed
+
+    def walk(value) -> None:
+        if isinstance(value, CompValue):
+            if value.name not in _FOLLOWED:
+                raise _Unfollowed
+            if value.name in ("BGP", "TriplesBlock"):
+                predicates_are_iris(value.triples)
+            for part in value.values():
+                walk(part)
+        elif isinstance(value, PropertyPath):
+            raise _Unfollowed
+        elif isinstance(value, URIRef):
+            found.add(value)
+        elif isinstance(value, (list, tuple, set, frozenset)):
+            for part in value:
+                walk(part)
+        elif isinstance(value, dict):
+            for part in value.values():
+                walk(part)
+
+    try:
+        walk(algebra)
+    except _Unfollowed:
+        return None
+    return frozenset(found)
+
+
 class CheckMemory:
     """What a rebuild's check keeps for the next one (``pipeline.incremental.Reuse`` holds it):
     the pyoxigraph copy of the graph that answers the SPARQL constraints, changed by the
@@ -52,6 +165,7 @@ class CheckMemory:
         self.store: pyoxigraph.Store | None = None
         self.triples: set = set()  # what the store holds
         self.counts: Counter = Counter()  # "made", "updated": how each store was had
+        self.answers = KeptAnswers()  # the precheck's SPARQL answers from the store
 
     def store_for(self, graph) -> pyoxigraph.Store | None:
         """The copy of ``graph``; None where pyoxigraph would not hold its literals as they
@@ -63,13 +177,16 @@ class CheckMemory:
                     return None
                 store = pyoxigraph.Store()
                 store.bulk_extend(fast.oxigraph_quads(now))
+                self.answers = KeptAnswers()  # of no store but this one
                 self.counts["made"] += 1
             else:
                 store, added = self.store, now - self.triples
                 self.store = None  # until it holds ``now``
                 if not fast.can_copy({o for _s, _p, o in added}):
                     return None
-                for quad in fast.oxigraph_quads(self.triples - now):
+                removed = self.triples - now
+                self.answers.forget({p for _s, p, _o in added} | {p for _s, p, _o in removed})
+                for quad in fast.oxigraph_quads(removed):
                     store.remove(quad)
                 store.extend(fast.oxigraph_quads(added))
                 self.counts["updated"] += 1

@@ -110,7 +110,7 @@ def run_shapes(
     if fast_paths:
         data = fast.IndexedGraph(data)  # built once: forked processes share it
         if memory is not None:
-            data.use_store(memory.store_for(data))
+            data.use_store(memory.store_for(data), memory.answers)
         precheck = Precheck(shapes, data)
     if processes is None:  # forking is safe only while this process runs one thread
         large = len(data) >= PARALLEL_FROM and threading.active_count() == 1

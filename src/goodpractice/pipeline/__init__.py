@@ -26,7 +26,7 @@ from itertools import chain
 from pathlib import Path
 
 from .. import site  # site.build_site, looked up per build: tests replace it
-from ..check import FocusedCheck, Report, fidelity_problems, validate
+from ..check import FocusedCheck, Report, fidelity_problems, focus_report, validate
 from ..check import background as background_check  # looked up per build: tests replace it
 from ..content import ContentError
 from ..export import forget_index, iter_dataset_files
@@ -371,9 +371,12 @@ class Rebuilder:
             self.collect()
         if self.last is None and self.spares:
             # serve's first build is ready when its copies, and the check's copy of the graph
-            # (``check.CheckMemory``), are: the first edit finds them made
+            # with its SPARQL answers (``check.CheckMemory``), are: the first edit finds them
             self.prepare_spares()
-            self.reuse.check_memory.store_for(self.reuse.graph)
+            focus_report(self.reuse.graph, (), memory=self.reuse.check_memory)
+            # its garbage collected in this thread: pyoxigraph's query results may be dropped
+            # only by the thread that made them (later builds run in the watcher's)
+            gc.collect()
         self.prepare_spares(wait=self.last is None)
         self.reuse.unchecked.clear()  # this build's check saw them
         self.last = incremental.Last.of(built, content, self.out_dir, self.site_dir)
