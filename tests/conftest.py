@@ -40,6 +40,25 @@ def workdir(tmp_path, monkeypatch):
 
 
 @pytest.fixture
+def collector_at_load(monkeypatch) -> list[bool]:
+    """Whether Python's garbage collector was on at each ``pipeline.load_model`` call (the
+    start of every build and check), in order."""
+    import gc
+
+    from goodpractice import pipeline
+
+    seen: list[bool] = []
+    load_model = pipeline.load_model
+
+    def recording(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return load_model(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "load_model", recording)
+    return seen
+
+
+@pytest.fixture
 def runner():
     return CliRunner()
 

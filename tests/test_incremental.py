@@ -248,21 +248,14 @@ def test_a_rebuild_of_released_content_takes_the_history_out_of_the_graph_again(
 
 
 def test_builds_run_with_the_collector_paused_and_serve_freezes_what_outlives_them(
-    corpus, tmp_path, monkeypatch
+    corpus, tmp_path, collector_at_load
 ):
     """The garbage-collector regime: every build with the collector paused (on again after);
     in serve, after each build one collection, and what is left frozen (later collections walk
     only what later builds make); all of it let go when serve stops."""
     import gc
 
-    enabled = []
-    load_model = pipeline.load_model
-
-    def recording(*args, **kwargs):
-        enabled.append(gc.isenabled())
-        return load_model(*args, **kwargs)
-
-    monkeypatch.setattr(pipeline, "load_model", recording)
+    enabled = collector_at_load
     rebuild = pipeline.Rebuilder(corpus, tmp_path / "build", None, tmp_path / "site")
     try:
         rebuild()

@@ -7,7 +7,6 @@ from __future__ import annotations
 import gc
 import os
 
-from goodpractice import pipeline
 from goodpractice.check import shacl
 from goodpractice.cli import main
 from goodpractice.graph.store import collection_paused
@@ -15,15 +14,8 @@ from goodpractice.graph.store import collection_paused
 from .conftest import CONTENT
 
 
-def test_validate_pauses_the_collector_and_turns_it_on_again(runner, monkeypatch):
-    seen = []
-    load_model = pipeline.load_model
-
-    def recording(*args, **kwargs):
-        seen.append(gc.isenabled())
-        return load_model(*args, **kwargs)
-
-    monkeypatch.setattr(pipeline, "load_model", recording)
+def test_validate_pauses_the_collector_and_turns_it_on_again(runner, collector_at_load):
+    seen = collector_at_load
     assert gc.isenabled()
     result = runner.invoke(main, ["validate", "--content", str(CONTENT)])
     assert result.exit_code == 0, result.output
