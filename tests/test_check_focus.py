@@ -4,6 +4,7 @@ constraint), on the real memorandum broken in many ways (the first batch of the 
 
 from __future__ import annotations
 
+from pathlib import Path
 from types import SimpleNamespace
 
 import pyshacl
@@ -103,20 +104,33 @@ def test_check_focus_gives_the_full_checks_findings_on_its_nodes(broken, full):
 
 
 def test_a_minimum_that_cannot_be_compared_leaves_the_node_to_pyshacl():
-    """The precheck passes a value as at least sh:minInclusive only when it can compare them;
-    a dateTime against a date raises in pySHACL's comparison, and the node goes to pySHACL."""
-    from rdflib import Literal
+    """The precheck passes a value as at least sh:minInclusive only when it can compare them.
+    A dateTime against a date makes pySHACL's own comparison raise TypeError: the precheck
+    then leaves the node to pySHACL (it does not pass it), and pySHACL reports it."""
+    from pyshacl.rdfutil.compare import compare_literal
+    from rdflib import Graph, Literal
     from rdflib.namespace import XSD
 
-    from goodpractice.check.precheck import at_least
+    from goodpractice.check import fast
+    from goodpractice.check.precheck import Precheck, at_least
 
     day = Literal("2018-01-01", datatype=XSD.date)
     assert at_least(Literal("2018-01-02", datatype=XSD.date), day) is True
     assert at_least(Literal("2017-12-31", datatype=XSD.date), day) is False
-    moment = Literal("2018-01-02T00:00:00", datatype=XSD.dateTime)
-    # pySHACL's own comparison cannot compare them: the branch that leaves the node to pySHACL
-    from pyshacl.rdfutil.compare import compare_literal
-
-    with pytest.raises((TypeError, NotImplementedError)):
+    moment = Literal("2018-01-02T00:00:00", datatype=XSD.dateTime)  # a day later, as dateTime
+    with pytest.raises(TypeError, match="can't compare datetime.datetime to datetime.date"):
         compare_literal(moment, day)
-    assert at_least(moment, day) is False
+    assert at_least(moment, day) is False  # not compared, so not vouched for
+
+    data_dir = Path(__file__).parent / "data"
+    shapes = Graph().parse(data_dir / "min-date-shape.ttl")
+    data = Graph().parse(data_dir / "min-date-data.ttl")
+    late, fine = URIRef("http://example.org/late"), URIRef("http://example.org/fine")
+    shape = URIRef("http://example.org/IssuedShape")
+    # the date passes the precheck; the dateTime is left to pySHACL
+    assert Precheck(shapes, fast.IndexedGraph(data)).doubtful(shape, [late, fine]) == {late}
+    _conforms, report, _text = pyshacl.validate(data, shacl_graph=shapes, inference="none")
+    assert {r[0] for r in results(report)} == {late}  # pySHACL reports the dateTime
+    assert set(report.objects(None, SH.sourceConstraintComponent)) == {
+        SH.MinInclusiveConstraintComponent
+    }
