@@ -5,15 +5,18 @@ search entries come from the page alone, and the search index is put together fr
 from __future__ import annotations
 
 import json
+import pickle
 
 import pytest
 
 from goodpractice import export
-from goodpractice.site import build_site, render_site
+from goodpractice.site import build_site, mkdocs_adapter, render_site, worker
 from goodpractice.site.mkdocs_adapter import search_entries, search_index_json
 from goodpractice.site.navigation import navigation
+from goodpractice.site.pages import ExportDocument, FileBytes
 from goodpractice.site.render import Templates
 from goodpractice.site.shell import shape
+from goodpractice.staging import stage_tree
 
 
 def nav_sources(nav) -> set[str]:
@@ -93,3 +96,32 @@ def test_one_rendering_gives_the_page_and_its_searched_part_as_two_did(model, mo
         (p.html, p.search_html, p.toc) for p in two.pages
     ]
     assert sum(p.search_html is not None and p.search_html != p.html for p in once.pages) > 50
+
+
+def test_a_second_process_writes_the_same_bytes(both, model, tmp_path, monkeypatch):
+    """With the worker given every page it can take (``WORKER_FROM`` 0: the real memorandum
+    is too small to start one), the site is byte for byte the site made in one process: the
+    exports read from their files (the worker's way) and the search entries it sends back."""
+    monkeypatch.setattr(mkdocs_adapter, "WORKER_FROM", 0)
+    monkeypatch.setattr(worker, "BACKLOG", 10**6)  # every page it can take goes to the worker
+    exports = stage_tree(tmp_path / "exports", export.dataset_files(model.graph))
+    started = worker.Worker.started
+    report = build_site(model.graph, tmp_path / "site", exports)
+    assert worker.Worker.started == started + 1
+    assert report.fast_pages == both[1].fast_pages
+    made, theirs = files(tmp_path / "site"), files(both[0])
+    assert made.keys() == theirs.keys()
+    assert sorted(name for name in made if made[name] != theirs[name]) == []
+
+
+def test_a_page_goes_to_the_second_process_with_its_export_read_from_the_file(model, tmp_path):
+    exports = stage_tree(tmp_path / "exports", export.dataset_files(model.graph))
+    site = render_site(model.graph, exports)
+    page = next(p for p in site.pages if isinstance(p.jsonld, ExportDocument))
+    sent = mkdocs_adapter.portable_page(page)
+    assert isinstance(sent.jsonld, FileBytes)
+    assert sent.jsonld() == page.jsonld() == exports[page.jsonld.name]
+    assert pickle.loads(pickle.dumps(sent)).jsonld() == page.jsonld()
+    in_memory = render_site(model.graph, export.dataset_files(model.graph))
+    page = next(p for p in in_memory.pages if isinstance(p.jsonld, ExportDocument))
+    assert mkdocs_adapter.portable_page(page).jsonld == page.jsonld()

@@ -166,11 +166,22 @@ class CheckMemory:
         self.triples: set = set()  # what the store holds
         self.counts: Counter = Counter()  # "made", "updated": how each store was had
         self.answers = KeptAnswers()  # the precheck's SPARQL answers from the store
+        self.given: set | None = None  # the next graph's triples, if the caller has them
+
+    def graph_holds(self, triples: set) -> None:
+        """The next graph checked holds exactly ``triples`` (a rebuild has them: ``Reuse``),
+        so ``store_for`` need not read it triple by triple; the set is kept, not changed."""
+        self.given = triples
 
     def store_for(self, graph) -> pyoxigraph.Store | None:
         """The copy of ``graph``; None where pyoxigraph would not hold its literals as they
         are written (rdflib answers then, as in a full check)."""
-        now = set(graph)
+        given, self.given = self.given, None
+        if given is not None and len(given) == len(graph):
+            now = given
+            self.counts["given"] += 1
+        else:
+            now = set(graph)
         try:
             if self.store is None:
                 if not fast.can_copy({o for _s, _p, o in now}):
@@ -239,11 +250,19 @@ class FocusedCheck:
         nodes: Iterable,
         memoranda: set[str] | None = None,
         memory: CheckMemory | None = None,
+        triples: set | None = None,
     ):
         """``memoranda``: the keys of those whose text or source changed (the others passed
         the fidelity check in the last build); None: all. ``memory``: what the last rebuild's
-        check kept (``CheckMemory``), kept again for the next."""
-        findings = check_focus(model, nodes, memory=memory)
+        check kept (``CheckMemory``), kept again for the next; ``triples``: the model's graph's
+        triples, if the caller has them (``CheckMemory.graph_holds``)."""
+        if memory is not None and triples is not None:
+            memory.graph_holds(triples)
+        try:
+            findings = check_focus(model, nodes, memory=memory)
+        finally:
+            if memory is not None:
+                memory.given = None  # for this graph only
         problems = [*fidelity_problems(model, memoranda), *getattr(model, "release_problems", ())]
         findings += [Finding(VIOLATION, p.location, None, None, p.message) for p in problems]
         ordered = sorted(set(findings), key=finding_order)

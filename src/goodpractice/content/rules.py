@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -19,11 +20,15 @@ from .values import parse_date
 
 @dataclass
 class Check:
-    """The content being checked, the keys it defines, and the problems found so far."""
+    """The content being checked, the keys it defines, and the problems found so far;
+    ``memory``: what the rules found in each memorandum alone, kept from the last check
+    (``RuleMemory``); ``alone``: that of the memorandum being checked."""
 
     content: Content
     keys: set[str] = field(default_factory=set)
     problems: list[Problem] = field(default_factory=list)
+    memory: RuleMemory | None = None
+    alone: Alone | None = None
 
     def add(self, location: Location | None, message: str) -> None:
         self.problems.append(Problem(location, message))
@@ -124,10 +129,30 @@ def dates_are_dates(check: Check) -> None:
             check.add(location, f"'{value}' is not a date: write YYYY-MM-DD, YYYY-MM or YYYY")
 
 
+# The rules of a memorandum whose findings depend on it alone: not on the catalogue, the keys of
+# the content or another memorandum (each only adds problems, and sets footnotes' attached_to).
+# A rebuild keeps their problems while the memorandum is unchanged (``RuleMemory``).
+LOCAL_RULES: set[Callable] = set()
+
+
+def local(rule: Callable[[Memorandum, Check], None]) -> Callable[[Memorandum, Check], None]:
+    """Marks a rule of ``LOCAL_RULES``."""
+    LOCAL_RULES.add(rule)
+    return rule
+
+
 def each_memorandum(check: Check) -> None:
+    memory = check.memory
     for memo in check.content.memoranda:
+        check.alone = alone = memory.alone(memo) if memory is not None else Alone.of(memo)
         for rule in MEMORANDUM_RULES:
-            rule(memo, check)
+            if rule in LOCAL_RULES:
+                check.problems += alone.problems[rule]
+            else:
+                rule(memo, check)
+        check.alone = None
+    if memory is not None:
+        memory.keep_only(check.content.memoranda)
 
 
 # --------------------------------------------------------------------------------------------
@@ -158,6 +183,7 @@ def source_is_unchanged(memo: Memorandum, check: Check) -> None:
             )
 
 
+@local
 def sections_are_numbered_in_roman(memo: Memorandum, check: Check) -> None:
     for number, section in enumerate(memo.sections, start=1):
         expected = ROMAN[number - 1] if number <= len(ROMAN) else str(number)
@@ -168,6 +194,7 @@ def sections_are_numbered_in_roman(memo: Memorandum, check: Check) -> None:
             )
 
 
+@local
 def practices_are_unique_and_in_known_sections(memo: Memorandum, check: Check) -> None:
     notations = {s.notation for s in memo.sections}
     seen: dict[int, Practice] = {}
@@ -191,6 +218,7 @@ def missing_numbers(numbers) -> list[int]:
     return sorted(set(range(1, max(numbers, default=0) + 1)) - numbers)
 
 
+@local
 def practices_have_no_gaps(memo: Memorandum, check: Check) -> None:
     # A retired practice keeps its number (its IRI is minted from it): the number is taken.
     if missing := missing_numbers(p.number for p in memo.practices):
@@ -213,6 +241,7 @@ def misfiled_practices(memo: Memorandum) -> list[tuple[Practice, Practice]]:
     ]
 
 
+@local
 def practices_run_through_sections_in_order(memo: Memorandum, check: Check) -> None:
     # A practice filed under the wrong section shows here, where the maintainer can fix it,
     # not as footnotes out of order.
@@ -230,6 +259,7 @@ def footnotes_by_number(memo: Memorandum) -> dict[int, Footnote]:
     return {fn.number: fn for fn in memo.footnotes}
 
 
+@local
 def footnotes_are_unique_without_gaps(memo: Memorandum, check: Check) -> None:
     by_number: dict[int, Footnote] = {}
     for fn in memo.footnotes:
@@ -247,6 +277,7 @@ def footnotes_are_unique_without_gaps(memo: Memorandum, check: Check) -> None:
         )
 
 
+@local
 def markers_have_one_footnote_each(memo: Memorandum, check: Check) -> None:
     """Each marker in exactly one unit, in order; records the unit each footnote is attached to."""
     by_number = footnotes_by_number(memo)
@@ -307,8 +338,10 @@ def footnotes_have_markers(memo: Memorandum, check: Check, marked: set[int]) -> 
 
 def citations_are_in_their_text(memo: Memorandum, check: Check) -> None:
     """Citations: known targets, words found in the citing text; records what each describes."""
-    for unit in [*memo.units(), *memo.footnotes]:
-        plain = fold(" ".join(t.plain for t in unit.texts))
+    units = [*memo.units(), *memo.footnotes]
+    alone = check.alone if check.alone is not None and check.alone.memo is memo else None
+    plains = alone.plains if alone is not None else folded_texts(units)
+    for unit, plain in zip(units, plains, strict=True):
         for c in unit.citations:
             check.need(c.cites, c.location, "cited resource")
             if fold(c.words) not in plain:
@@ -344,6 +377,7 @@ def described_practice(memo: Memorandum, unit: Unit, c, plain: str, check: Check
         practice.descriptions.append((c.describes, f"{memo.key}/{unit.key}"))
 
 
+@local
 def glossary_terms_come_from_footnotes(memo: Memorandum, check: Check) -> None:
     if not memo.glossary:
         return
@@ -379,6 +413,64 @@ MEMORANDUM_RULES: tuple[Callable[[Memorandum, Check], None], ...] = (
     glossary_terms_come_from_footnotes,
 )
 
+
+def folded_texts(units: list[Unit]) -> list[str]:
+    """Each unit's text, its texts joined and folded (what its citations' words are sought in)."""
+    return [fold(" ".join(t.plain for t in unit.texts)) for unit in units]
+
+
+class MemorandumOnly(Check):
+    """A ``Check`` for a rule of ``LOCAL_RULES``: it has no content or keys to look at."""
+
+    def need(self, key, location, what) -> None:
+        raise AssertionError("a rule of one memorandum alone looked up a key of the content")
+
+
+@dataclass
+class Alone:
+    """What the rules find in one memorandum alone: the problems of each rule of
+    ``LOCAL_RULES``, and its units' folded texts (``folded_texts``)."""
+
+    memo: Memorandum
+    problems: dict
+    plains: list[str]
+
+    @classmethod
+    def of(cls, memo: Memorandum) -> Alone:
+        problems = {}
+        for rule in (rule for rule in MEMORANDUM_RULES if rule in LOCAL_RULES):  # in order
+            check = MemorandumOnly(None, frozenset())  # type: ignore[arg-type]
+            rule(memo, check)
+            problems[rule] = check.problems
+        return cls(memo, problems, folded_texts([*memo.units(), *memo.footnotes]))
+
+
+class RuleMemory:
+    """What the rules found in each memorandum alone (``Alone``), kept from one check to the
+    next (a rebuild's: ``pipeline.incremental.Reuse``). A rebuild reads again only the
+    memoranda whose files changed (``load.reused``), and keeps the others as the same objects:
+    those are the ones whose ``Alone`` is reused. The rules of the whole content, and those of
+    a memorandum that look at the catalogue or the content's keys, run in full each time."""
+
+    def __init__(self):
+        self.kept: dict[int, Alone] = {}  # id of the memorandum → its findings (held with it)
+        self.counts: Counter = Counter()  # "reused", "made": a test tells the fast path ran
+
+    def alone(self, memo: Memorandum) -> Alone:
+        found = self.kept.get(id(memo))
+        if found is not None and found.memo is memo:
+            self.counts["reused"] += 1
+            return found
+        self.counts["made"] += 1
+        found = self.kept[id(memo)] = Alone.of(memo)
+        return found
+
+    def keep_only(self, memoranda: list[Memorandum]) -> None:
+        """Let go of the findings of the memoranda the content no longer holds."""
+        wanted = {id(memo) for memo in memoranda}
+        self.kept = {key: kept for key, kept in self.kept.items() if key in wanted}
+
+
 RULES: tuple[Callable[[Check], None], ...] = (
     entries_are_not_memoranda,
     entries_refer_to_known_keys,
@@ -388,8 +480,9 @@ RULES: tuple[Callable[[Check], None], ...] = (
 )
 
 
-def check_consistency(content: Content) -> list[Problem]:
-    check = Check(content, defined_keys(content))
+def check_consistency(content: Content, memory: RuleMemory | None = None) -> list[Problem]:
+    """The problems the rules find; ``memory``: see ``RuleMemory`` (the same problems)."""
+    check = Check(content, defined_keys(content), memory=memory)
     for rule in RULES:
         rule(check)
     return check.problems

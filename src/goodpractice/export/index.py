@@ -39,6 +39,7 @@ PARTS = frozenset(PART_PROPERTIES)
 _POSITION, _ORDINAL, _DERIVED_FROM = GP.position, GP.ordinal, PROV.wasDerivedFrom
 _ORDER_PREDICATES = frozenset((_POSITION, _ORDINAL))
 _IS_TYPE, _IS_DATASET = frozenset((RDF.type,)), frozenset((DCAT.Dataset,))
+_DISTRIBUTION = frozenset((DCAT.distribution,))
 
 
 class ResourceIndex:
@@ -62,11 +63,14 @@ class ResourceIndex:
         self.view: GraphView | None = None  # the graph's own triples, for graph_view
         # One pass; predicates compared by hash (a set), not by rdflib's __eq__ per triple
         by_subject, datasets, self.is_part, kinds = self.triples, set(), set(), set()
+        self.distributed = set()  # the subjects with a dcat:distribution (``resources``)
         for triple in triples:
             s, p, o = triple
             by_subject[s].append(triple)
             if p in PARTS:
                 self.is_part.add(o)
+                if p in _DISTRIBUTION:
+                    self.distributed.add(s)
             elif p in _IS_TYPE and o in _IS_DATASET:
                 datasets.add(s)
             kinds.add(type(o))
@@ -152,7 +156,6 @@ class ResourceIndex:
         except hash IRIs (they live in the document before the '#') and the dataset, whose
         document is the whole dataset (dataset.ttl, dataset.jsonld, …), and the earlier
         releases, whose files are their data (dataset/0.1.0.ttl, …)."""
-        distribution = {DCAT.distribution}
         found = {
             s
             for s in self.triples
@@ -162,7 +165,7 @@ class ResourceIndex:
             and s != self.dataset
             and str(s) != base_iri
             # an earlier release: its files are its data (dataset/<version>.ttl, …)
-            and not any(p in distribution for _s, p, _o in self.triples[s])
+            and s not in self.distributed
         }  # fmt: skip
         # rdflib orders two IRIs as their strings, in Python: the strings sorted in C
         return sorted(found, key=str) if {type(s) for s in found} <= {URIRef} else sorted(found)

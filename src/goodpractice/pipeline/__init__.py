@@ -153,6 +153,7 @@ class Run:
         self.site_written: list[str] | None = None
         self.triples: set | None = None
         self.resources: set | None = None
+        self.diff: set | None = None  # a rebuild's: the last build's triples ^ ``triples``
         self.out_dir = out_dir
         self.site_dir = site_dir
         self.writing = out_dir
@@ -170,8 +171,10 @@ class Run:
         # the pieces of the whole dataset's files, kept for the next rebuild (a Rebuilder's)
         memory = self.reuse.exports if self.reuse is not None else None
         if self.last is not None:  # over the last build: only what changed is rewritten
+            if self.triples is not None:
+                self.diff = self.last.triples ^ self.triples
             self.staged, self.only = incremental.stage_exports(
-                model, self.out_dir, self.last, memory, self.triples, self.resources
+                model, self.out_dir, self.last, memory, self.triples, self.resources, self.diff
             )
             self.files = self.staged.files
             return self.files
@@ -187,7 +190,9 @@ class Run:
         self.writing = site_dir
         # The site reads the published graph alone: the exports' index can go.
         if self.reuse is not None and self.triples is not None:
-            published, triples = self.reuse.published_graph(self.triples), self.triples
+            last = self.last.triples if self.last is not None else None
+            published = self.reuse.published_graph(self.triples, last, self.diff)
+            triples = self.triples
         else:  # the content graph is not needed as it was any more: no copy
             published, triples = publish_in_place(model.graph)
         forget_index(model.graph)
@@ -195,11 +200,14 @@ class Run:
         # mkdocs.yml and docs/, merged over the packaged default.
         publication = Path(model.content.root).parent
         if self.only is not None and self.last.site is not None:
+            documents = self.reuse.documents if self.reuse is not None else None
+            if documents is not None and self.triples is not None:
+                documents.follow(self.triples, self.last.triples, self.diff)
             update = site_update.update_site(
                 published, site_dir, self.files, self.last.site, self.only,
                 self.staged.rewritten, self.staged.removed, before_replace=self.swap,
                 publication=publication,
-                triples=self.triples,
+                triples=self.triples, documents=documents,
             )  # fmt: skip
             if update is not None:
                 self.site_memory, self.site_written = update.memory, update.written
@@ -287,7 +295,7 @@ def build(
         # A rebuild: the shapes on the nodes the edit can affect; fidelity and releases in full
         nodes = incremental.focus_nodes(last.checked, checked, model.graph)
         memoranda = reuse.changed_memoranda(model.content, last.changed)
-        check = FocusedCheck(model, nodes, memoranda, reuse.check_memory)
+        check = FocusedCheck(model, nodes, memoranda, reuse.check_memory, checked)
     else:
         # SHACL shapes and fidelity, on a large graph in a second process while this one
         # exports and renders. Only violations stop the build; warnings do not.
@@ -357,6 +365,7 @@ class Rebuilder:
             changed = incremental.changed_files(self.last.content, content)
             last = dataclasses.replace(self.last, changed=changed)
         # A build that fails leaves build/ and site/ as they were: ``last`` still holds
+        self.reuse.memoranda.looked(self.content_dir, content)  # for this load only
         try:
             # the first build starts from what the last build left (``state``), if it can
             built = build(self.content_dir, self.out_dir, self.base_iri, self.site_dir,
@@ -367,6 +376,7 @@ class Rebuilder:
             self.prepare_spares()
             raise
         finally:
+            self.reuse.memoranda.looked(None, None)
             self.reuse.restore()
             self.collect()
         if self.last is None and self.spares:
@@ -374,6 +384,9 @@ class Rebuilder:
             # with its SPARQL answers (``check.CheckMemory``), are: the first edit finds them
             self.prepare_spares()
             focus_report(self.reuse.graph, (), memory=self.reuse.check_memory)
+            if self.reuse.documents.of is not built.triples:  # (a site updated has them)
+                with collection_paused():  # and the documents the site's pages are of
+                    self.reuse.documents.follow(built.triples)
             # its garbage collected in this thread: pyoxigraph's query results may be dropped
             # only by the thread that made them (later builds run in the watcher's)
             gc.collect()

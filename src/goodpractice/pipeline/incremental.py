@@ -32,14 +32,17 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, VOID
 
 from ..check import CheckMemory
+from ..content.reuse import ReadBefore
 from ..export import forget_index
 from ..export.files import dataset_wide_files, resource_files
 from ..export.index import PARTS, index_for
 from ..export.memory import ExportMemory
 from ..graph.build import graph_parts, new_graph
 from ..iris import resource_path
+from ..site.pages import Documents
 from ..staging import MARKER, MARKER_TEXT, Staged, folder_identity, stage_over
 from ..vocab import GP
+from .model import Located
 
 # Content files a rebuild follows; a change anywhere else in the content folder is a full build.
 FOLLOWED = ("memoranda", "catalogue", "source")
@@ -82,17 +85,17 @@ RESOURCE_FILE_SUFFIXES = (".embedded.jsonld", ".jsonld", ".ttl", ".nt")
 
 def stage_exports(
     model, out_dir: Path, last: Last, memory: ExportMemory | None = None,
-    now: set | None = None, resources: set | None = None,
+    now: set | None = None, resources: set | None = None, diff: set | None = None,
 ) -> tuple[Staged, set]:  # fmt: skip
     """build/'s new contents, staged over the last build's: the files of the whole dataset,
     and those of each resource whose document a change can alter; the others stay as they
     are. With the resources whose pages the change can alter. ``memory``: the pieces of the
     whole dataset's files kept from the last build (``export.memory``); ``now`` and
     ``resources``: the published triples and the resources with files, if the caller has
-    them."""
+    them; ``diff``: ``last.triples ^ now``, if the caller made it."""
     index = index_for(model.graph)
     now = set(index.all) if now is None else now
-    diff = last.triples ^ now
+    diff = last.triples ^ now if diff is None else diff
     changed = changed_nodes(last.triples, now, diff)
     if memory is not None:  # the memory's last triples are usually these: the diff made once
         memory.known_diff(last.triples, now, diff)
@@ -176,12 +179,13 @@ class Reuse:
     back as the content made it (``restore``) before the next rebuild changes it again."""
 
     def __init__(self):
-        self.memoranda: dict = {}
+        self.memoranda = ReadBefore()  # and what the rules found in each alone
         self.graph: Graph | None = None
         self.parts: dict[str, tuple[object, dict]] = {}  # key → (source, its triples)
         self.counts: Counter = Counter()  # triple → how many parts add it
         self.published: Graph | None = None  # the published graph, for the site
         self.published_triples: set[tuple] = set()
+        self.diffs_used = 0  # the published graph changed from a known diff: a test tells
         self.rebuilt: set[str] = set()
         # memoranda made again since the last good build (one that failed made them too)
         self.unchecked: set[str] = set()
@@ -190,6 +194,8 @@ class Reuse:
         self.added: list[tuple] = []
         self.removed: list[tuple] = []
         self.exports = ExportMemory()  # the pieces of the whole dataset's files (export.memory)
+        self.located = Located()  # where each memorandum's resources are defined (model)
+        self.documents = Documents()  # the documents the published triples name (site)
 
     def build_graph(self, content) -> Graph:
         try:
@@ -244,10 +250,10 @@ class Reuse:
         """The keys of the memoranda whose graph part was made again, or whose source text is
         one of ``changed_files`` (relative to the content folder)."""
         keys = set(self.unchecked)
-        root = Path(content.root)
+        root = Path(content.root).resolve()  # once, not once a memorandum
         for memo in content.memoranda:
             try:
-                source = Path(memo.source).resolve().relative_to(root.resolve()).as_posix()
+                source = Path(memo.source).resolve().relative_to(root).as_posix()
             except ValueError:
                 keys.add(memo.key)  # outside the content folder: not followed, so checked
                 continue
@@ -255,15 +261,23 @@ class Reuse:
                 keys.add(memo.key)
         return keys
 
-    def published_graph(self, triples: set[tuple]) -> Graph:
+    def published_graph(self, triples: set[tuple], last: set | None = None,
+                        diff: set | None = None) -> Graph:  # fmt: skip
         """The published graph (what the site reads): the last one, changed to hold
-        ``triples``."""
+        ``triples``; ``diff``: ``last ^ triples``, if the caller has it (then, if the graph
+        holds ``last``, only the triples of ``diff`` are looked at)."""
         if self.published is None:
             self.published, self.published_triples = new_graph(), set()
         graph, before = self.published, self.published_triples
-        for triple in before - triples:
+        if diff is not None and last is not None and before is last:
+            removed = [triple for triple in diff if triple not in triples]
+            added = [triple for triple in diff if triple in triples]
+            self.diffs_used += 1
+        else:
+            removed, added = before - triples, triples - before
+        for triple in removed:
             graph.remove(triple)
-        graph.addN((*triple, graph) for triple in triples - before)
+        graph.addN((*triple, graph) for triple in added)
         self.published_triples = triples
         return graph
 

@@ -3,6 +3,7 @@ and where each resource is written in the content files (for messages)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,7 +50,7 @@ def load_model(content_dir: Path, base_iri: str | None = None, reuse=None) -> Mo
     else:
         content = load_content(content_dir, base_iri, reuse.memoranda)
         graph = reuse.build_graph(content)
-    locations = locate(content)
+    locations = locate(content, reuse.located if reuse is not None else None)
     try:
         history = load_history(content, graph)
     except RecordError as error:
@@ -71,8 +72,32 @@ def publish(model: Model, reuse=None) -> Model:
     return model
 
 
-def locate(content: Content) -> dict[URIRef, Location]:
-    """Where each resource is defined in the content files, for messages a maintainer can act on."""
+class Located:
+    """Where each memorandum's resources are defined (``locate``), kept from one rebuild to
+    the next for the memoranda it reused (the same objects: ``content.load.reused``)."""
+
+    def __init__(self):
+        self.kept: dict[int, tuple] = {}  # id of a memorandum → (it, the base IRI, its pairs)
+        self.counts: Counter = Counter()  # "reused", "made": a test tells the fast path ran
+
+    def pairs(self, iris: Iris, memo) -> list[tuple]:
+        found = self.kept.get(id(memo))
+        if found is not None and found[0] is memo and found[1] == iris.base:
+            self.counts["reused"] += 1
+            return found[2]
+        self.counts["made"] += 1
+        pairs = memorandum_locations(iris, memo)
+        self.kept[id(memo)] = (memo, iris.base, pairs)
+        return pairs
+
+    def keep_only(self, memoranda) -> None:
+        wanted = {id(memo) for memo in memoranda}
+        self.kept = {key: kept for key, kept in self.kept.items() if key in wanted}
+
+
+def locate(content: Content, located: Located | None = None) -> dict[URIRef, Location]:
+    """Where each resource is defined in the content files, for messages a maintainer can act
+    on. ``located``: each memorandum's, kept from the last rebuild (the same dictionary)."""
     iris = Iris(content.publication.base_iri)
     where: dict[URIRef, Location] = {}
     for entry in content.catalogue.values():
@@ -80,19 +105,31 @@ def locate(content: Content) -> dict[URIRef, Location]:
         for practice in entry.practices:
             where[iris.cited_practice(entry.key, practice.notation)] = practice.location
     for memo in content.memoranda:
-        where[iris(memo.key)] = memo.location
-        for unit in [*memo.units(), *memo.footnotes]:
-            node = iris.unit(memo.key, unit.key)
-            if unit.location:
-                where[node] = unit.location
-            if unit.heading_location:
-                where[heading_iri(node)] = unit.heading_location
-            body = unit.texts[-1]  # the last text of a unit is its body (a practice: title, body)
-            for index in range(len(body.paragraphs)):
-                where[paragraph_iri(node, index)] = body.paragraph_location(index)
-        if memo.glossary:
-            where[iris.glossary(memo.key, memo.glossary.key)] = memo.glossary.location
-            for term in memo.glossary.terms:
-                where[iris.term(memo.key, memo.glossary.key, term.key)] = term.location
+        pairs = (
+            located.pairs(iris, memo) if located is not None else memorandum_locations(iris, memo)
+        )
+        where.update(pairs)  # in order: as if each were set here
+    if located is not None:
+        located.keep_only(content.memoranda)
     where[iris.dataset()] = content.publication.location
     return where
+
+
+def memorandum_locations(iris: Iris, memo) -> list[tuple[URIRef, Location]]:
+    """(resource, where it is defined) of a memorandum's resources, in the order ``locate``
+    records them."""
+    pairs = [(iris(memo.key), memo.location)]
+    for unit in [*memo.units(), *memo.footnotes]:
+        node = iris.unit(memo.key, unit.key)
+        if unit.location:
+            pairs.append((node, unit.location))
+        if unit.heading_location:
+            pairs.append((heading_iri(node), unit.heading_location))
+        body = unit.texts[-1]  # the last text of a unit is its body (a practice: title, body)
+        for index in range(len(body.paragraphs)):
+            pairs.append((paragraph_iri(node, index), body.paragraph_location(index)))
+    if memo.glossary:
+        pairs.append((iris.glossary(memo.key, memo.glossary.key), memo.glossary.location))
+        for term in memo.glossary.terms:
+            pairs.append((iris.term(memo.key, memo.glossary.key, term.key), term.location))
+    return pairs

@@ -17,7 +17,6 @@ indexes), and then:
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
@@ -33,7 +32,7 @@ from ..staging import Swap, prune_empty, stage_over
 from .config import site_config
 from .mkdocs_adapter import Remembered, search_entries, search_index_json
 from .navigation import navigation, prose_examples
-from .pages import Page, Site, queries
+from .pages import ExportDocument, Page, Site, queries
 from .pages.changes import edition_line
 from .shell import final_html, page_key, shape
 
@@ -80,10 +79,7 @@ def fingerprint(page: Page) -> str:
 def embedded_export(page: Page) -> str | None:
     """The name of the export a page embeds (``Site.resource_page``: read when the page is
     written), or None."""
-    jsonld = page.jsonld
-    if isinstance(jsonld, functools.partial) and len(jsonld.args) == 1:
-        return jsonld.args[0]
-    return None
+    return page.jsonld.name if isinstance(page.jsonld, ExportDocument) else None
 
 
 def shared_inputs(site: Site, config) -> tuple:
@@ -134,13 +130,15 @@ def update_site(
     before_replace: Callable[[], None] | None = None,
     publication: Path | None = None,
     triples=None,
+    documents=None,
 ) -> Update | None:
     """The site updated for the pages of ``only`` (resources, and memoranda whose views to make
-    again), staged over ``site_dir`` and swapped in; None if it cannot be (build in full)."""
+    again), staged over ``site_dir`` and swapped in; None if it cannot be (build in full).
+    ``documents``: those ``triples`` name, kept by the caller (``pages.Documents``)."""
     config = site_config(publication, None)
     if not updatable(config) or memory.remembered.search is None:
         return None
-    site = Site(ReadModel(export.published_graph(graph)), exports, triples)
+    site = Site(ReadModel(export.published_graph(graph)), exports, triples, documents)
     site.render(only, memory.carried)
     queries.finish(site)
     if shared_inputs(site, config) != memory.shared:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import dataclasses
 import json
 import logging
 import os
@@ -30,7 +31,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import get_toc
 
 from ..graph.store import collection_paused
-from .pages import Page, SiteError
+from .pages import ExportDocument, Page, SiteError
 from .render import HERE
 from .shell import (
     DESCRIPTION,
@@ -49,12 +50,16 @@ from .shell import (
     stand_in_token,
     toc_pieces,
 )
+from .worker import Worker
 
 # Material's templates as this site changes them (custom_dir): the head, the navigation and
 # header rendered once per folder depth, the search dialog named for assistive technology.
 OVERRIDES = HERE / "overrides"
 CSS = "assets/goodpractice.css"
 FAST_TEMPLATE = "gp-fast.html"  # what MkDocs renders for a page the shell makes: nothing
+# From this many pages the shell makes, a second process writes them too: it starts in about
+# half a second, on the other core, and a page takes it about half a millisecond
+WORKER_FROM = 1_000
 
 
 class GeneratedPages(BasePlugin):
@@ -76,6 +81,12 @@ class GeneratedPages(BasePlugin):
         self.entries: list[list[dict]] = []  # each page's search entries, in build order
         self.order: list[str] = []  # the pages' sources, in build order (as ``entries``)
         self.made: set[str] = set()  # the pages the shell made
+        # The pages the shell makes are written by shell_page: in a second process while it
+        # keeps up (``worker.Worker``), else here. Their search entries, by source:
+        self.worker: Worker | None = None
+        self.sent: list[str] = []  # the pages given to the worker, in order
+        self.shells_sent = 0  # how many shapes the worker knows the shells of
+        self.entries_here: dict[str, list[dict]] = {}  # made here
 
     def on_config(self, config):
         self.search = next((p for p in config.plugins.values() if isinstance(p, SearchPlugin)),
@@ -91,7 +102,13 @@ class GeneratedPages(BasePlugin):
 
     def on_nav(self, nav, *, config, files):
         self.in_nav = {page.file.src_uri for page in nav.pages}
+        if sum(map(self.is_quick, self.pages)) >= WORKER_FROM:
+            self.worker = Worker(__name__, shell_page.__name__)
         return nav
+
+    def is_quick(self, source: str) -> bool:
+        """Whether the shell, not the theme, makes this generated page."""
+        return self.fast and source not in self.in_nav and shape(self.pages[source]) is not None
 
     def on_files(self, files: Files, *, config) -> Files:
         for source in self.pages:
@@ -135,7 +152,7 @@ class GeneratedPages(BasePlugin):
             page.content = generated.html
         if self.search is not None:
             made = self.search.search_index.entries[self.mark :]
-            self.entries.append(search_entries(generated) if quick else made)
+            self.entries.append(None if quick else made)  # None: shell_page's (on_post_build)
             self.order.append(page.file.src_uri)
 
     def on_post_page(self, output: str, *, page, config):
@@ -148,8 +165,11 @@ class GeneratedPages(BasePlugin):
                 self.shells.by_shape[key] = self.shell(key, page, generated)
             if self.shells.by_shape[key] is None:
                 output = self.theme_page(page, generated)
+                if self.search is not None:
+                    self.entries_here[generated.source] = search_entries(generated)
             else:
-                output = final_html(generated, self.shells)
+                self.write_shell_page(page.file.abs_dest_path, generated)
+                output = ""  # MkDocs writes nothing for a page whose output is empty
                 self.fast_pages += 1
                 self.made.add(page.file.src_uri)
         elif self.remember and (key := page_key(generated)) is not None:
@@ -160,10 +180,33 @@ class GeneratedPages(BasePlugin):
 
     @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, *, config):
+        made = dict(zip(self.sent, self.worker.results(), strict=True)) if self.worker else {}
+        self.worker = None
         if self.search is not None:
+            made.update(self.entries_here)
+            self.entries = [
+                made[s] if e is None else e for s, e in zip(self.order, self.entries, strict=True)
+            ]
             text = search_index_json(self.search.search_index.config, self.entries)
             path = Path(config.site_dir) / "search" / "search_index.json"
             path.write_bytes(text.encode("utf-8"))
+
+    def write_shell_page(self, path: str, generated: Page) -> None:
+        """A page the shell makes, written (``shell_page``) by the worker while it keeps up
+        and the page can be sent to it, else here."""
+        portable = portable_page(generated)
+        if self.worker is not None and portable is not None and self.worker.free():
+            if self.shells_sent != len(self.shells.by_shape):  # a new shape since
+                self.worker.set_context(self.shells)
+                self.shells_sent = len(self.shells.by_shape)
+            self.worker.run((path, portable))
+            self.sent.append(generated.source)
+        else:
+            self.entries_here[generated.source] = shell_page((path, generated), self.shells)
+
+    def close(self) -> None:
+        if self.worker is not None:  # MkDocs stopped before the end
+            self.worker.close()
 
     def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
         generated = self.pages.get(page.file.src_uri)
@@ -171,9 +214,8 @@ class GeneratedPages(BasePlugin):
             for placeholder, text in self.prose.get(page.file.src_uri, {}).items():
                 markdown = markdown.replace(placeholder, text)
             return markdown
-        in_nav = generated.source in self.in_nav
-        page.meta = meta(generated, in_nav=in_nav)
-        if self.fast and not in_nav and shape(generated) is not None:
+        page.meta = meta(generated, in_nav=generated.source in self.in_nav)
+        if self.is_quick(generated.source):
             self.quick.add(generated.source)
             # the theme is not run for it (on_post_page makes it), nor search (after_search)
             page.meta = {**page.meta, "template": FAST_TEMPLATE, "search": {"exclude": True}}
@@ -235,6 +277,25 @@ def toc_from_theme(env) -> TocPieces | None:
     tokens = [stand_in_token(n) for n in range(3)]
     branch, leaf = get_toc([{**tokens[1], "children": [tokens[0], tokens[2]]}, tokens[0]])
     return toc_pieces(item.render(toc_item=leaf), item.render(toc_item=branch))
+
+
+def shell_page(item: tuple[str, Page], shells: Shells) -> list[dict]:
+    """Write a page the shell makes where MkDocs would have written it, as it would; its
+    search entries. A pure function of the page and the shells: the worker runs it too."""
+    path, page = item
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as file:
+        file.write(final_html(page, shells).encode("utf-8", errors="xmlcharrefreplace"))
+    return search_entries(page)
+
+
+def portable_page(page: Page) -> Page | None:
+    """The page as another process can have it (its embedded export read from its file), or
+    None if it cannot."""
+    jsonld = page.jsonld
+    if isinstance(jsonld, ExportDocument):
+        return dataclasses.replace(page, jsonld=jsonld.portable())
+    return page if jsonld is None or isinstance(jsonld, dict | bytes) else None
 
 
 def search_entries(page: Page) -> list[dict]:
@@ -307,18 +368,20 @@ def build(config: dict, work: Path, out: Path, docs: Path, nav: list, pages: lis
     old_level, old_propagate = logger.level, logger.propagate
     logger.setLevel(logging.INFO)
     logger.propagate = False
+    plugin = GeneratedPages(pages, prose, fast, remember)
     try:
         # The graph and the pages stay in memory to the end: the garbage collector need not
         # walk them again and again while MkDocs makes tens of thousands of small objects.
         with environment("SOURCE_DATE_EPOCH", source_date_epoch), collection_paused():
             cfg = load_config(str(config_path))
-            plugin = cfg.plugins["goodpractice"] = GeneratedPages(pages, prose, fast, remember)
+            cfg.plugins["goodpractice"] = plugin
             cfg.plugins["goodpractice-restore"] = RestoreContent(plugin)
             mkdocs_build(cfg)
     except (MkDocsException, SystemExit) as error:
         detail = "\n".join(messages.problems) or str(error)
         raise SiteError(f"MkDocs could not build the site:\n{detail}") from None
     finally:
+        plugin.close()  # a forked process still at work, if MkDocs stopped before the end
         logger.removeHandler(messages)
         logger.setLevel(old_level)
         logger.propagate = old_propagate

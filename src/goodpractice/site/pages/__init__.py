@@ -3,13 +3,12 @@ context its template (``templates/pages/<kind>.html``) is rendered with."""
 
 from __future__ import annotations
 
-import functools
 import itertools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from rdflib import URIRef
+from rdflib import BNode, Literal, URIRef
 
 from ...export.index import GraphView
 from ...graph.read import ReadModel
@@ -58,6 +57,34 @@ class Page:
         return f"{self.path}/index.md" if self.path else "index.md"
 
 
+@dataclass(frozen=True, eq=False)
+class ExportDocument:
+    """A page's embedded JSON-LD that is one of the exports (its resource's document), read
+    only when the page is written."""
+
+    exports: Mapping[str, bytes]
+    name: str
+
+    def __call__(self) -> bytes:
+        return self.exports[self.name]
+
+    def portable(self) -> Callable[[], bytes] | bytes:
+        """The same for another process: what reads the export's file, or its bytes."""
+        path = getattr(self.exports, "path", None)
+        return FileBytes(str(path(self.name))) if path is not None else self()
+
+
+@dataclass(frozen=True)
+class FileBytes:
+    """A file's bytes, read when called."""
+
+    path: str
+
+    def __call__(self) -> bytes:
+        with open(self.path, "rb") as file:
+            return file.read()
+
+
 class Site:
     """The pages and the site's own files, made from the read model and the exports."""
 
@@ -67,9 +94,11 @@ class Site:
     # but its rendering is reused. Replaced by each render (the indexes of one site are kept).
     last_indexes: dict = {}
 
-    def __init__(self, read: ReadModel, exports: Mapping[str, bytes], triples=None):
+    def __init__(self, read: ReadModel, exports: Mapping[str, bytes], triples=None,
+                 documents: Documents | None = None):  # fmt: skip
         """``triples``: the graph's triples as a Python collection, if the caller has them
-        (faster to walk than the rdflib graph): the read model then answers from them."""
+        (faster to walk than the rdflib graph): the read model then answers from them.
+        ``documents``: the documents they name, if the caller keeps them (``Documents``)."""
         if triples is not None and read.view is read.graph:
             read.use_view(GraphView(read.graph, triples, {}))
         self.read = read
@@ -90,8 +119,11 @@ class Site:
         self.indexes: dict = {}  # this site's ``last_indexes``
         self.reused = 0  # the index pages whose rendering was reused
         self.carry: Carry = Carry(read)  # what the last render kept, what this one keeps
-        self.resources = resources_of(read.graph if triples is None else triples, read.base,
-                                      exports)  # fmt: skip
+        if documents is not None and "#" not in read.base:
+            self.resources = documents.resources(read.base, exports)
+        else:
+            self.resources = resources_of(read.graph if triples is None else triples, read.base,
+                                          exports)  # fmt: skip
 
     def key(self, node) -> str:
         return self.read.key(node)
@@ -134,9 +166,13 @@ class Site:
             alternates=[
                 (f.media_type, rel(here, f"{here}.{f.extension}")) for f in RESOURCE_FORMATS
             ],
-            jsonld=functools.partial(self.exports.__getitem__, self.document_name(node)),
+            jsonld=self.embedded(node),
             **page,
         )
+
+    def embedded(self, node) -> ExportDocument:
+        """What a resource's page embeds: its JSON-LD document, read when the page is written."""
+        return ExportDocument(self.exports, self.document_name(node))
 
     def document_name(self, node) -> str:
         """The export a page embeds: its resource's JSON-LD document with the context inline."""
@@ -274,6 +310,50 @@ def resources_of(triples, base: str, exports) -> list[URIRef]:
             if document != base and document.removeprefix(base) not in exports:
                 found.add(document)
     return [URIRef(document) for document in sorted(found)]
+
+
+class Documents:
+    """The documents ``resources_of`` finds in a graph's triples (each IRI before any '#'),
+    kept from one rebuild to the next: how many times the triples name each, changed by the
+    triples added and removed, not found again in every triple."""
+
+    def __init__(self):
+        self.named: dict[str, int] = {}  # a document → how many IRIs of the triples are of it
+        self.of: set | None = None  # the triples counted
+        self.counts: dict = {"made": 0, "updated": 0}  # a test tells the fast path ran
+
+    def follow(self, triples: set, before: set | None = None, diff: set | None = None) -> None:
+        """Count ``triples``: from the count of ``before`` (if that is the last counted) and
+        ``diff`` (``before ^ triples``), else all of them."""
+        if self.of is not None and self.of is before and diff is not None:
+            self.count((t for t in diff if t not in triples), -1)  # removed
+            self.count((t for t in diff if t in triples), 1)  # added
+            self.counts["updated"] += 1
+        else:
+            self.named = {}
+            self.count(triples, 1)
+            self.counts["made"] += 1
+        self.of = triples
+
+    def count(self, triples, step: int) -> None:
+        named = self.named
+        for node in itertools.chain.from_iterable(triples):
+            if type(node) is URIRef or (type(node) not in _PLAIN and isinstance(node, URIRef)):
+                document = str(node).split("#", 1)[0]
+                left = named.get(document, 0) + step
+                if left:
+                    named[document] = left
+                else:
+                    del named[document]
+
+    def resources(self, base: str, exports) -> list[URIRef]:
+        """``resources_of`` the triples counted (``base`` has no '#')."""
+        start = len(base)
+        found = (d for d in self.named if d.startswith(base) and d != base)
+        return [URIRef(d) for d in sorted(d for d in found if d[start:] not in exports)]
+
+
+_PLAIN = (Literal, BNode)  # terms that are not IRIs, by their exact class
 
 
 def server_formats() -> dict:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-
 from rdflib.namespace import DCTERMS, OWL, SKOS
 
 from ...vocab import RESOURCE_FORMATS
@@ -53,6 +51,6 @@ def home(site) -> None:
         "pages/home.html",
         context,
         iri=dataset,
-        jsonld=functools.partial(site.exports.__getitem__, site.document_name(dataset)),
+        jsonld=site.embedded(dataset),
         alternates=[(f.media_type, f"dataset.{f.extension}") for f in RESOURCE_FORMATS],
     )

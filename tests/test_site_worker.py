@@ -1,0 +1,84 @@
+"""The site's second process (site/worker.py): each value made there, in the order sent, with
+the context sent before it; where it stops, fails or falls behind, the work is done here, with
+the same values and the same errors."""
+
+from __future__ import annotations
+
+import os
+import signal
+
+import pytest
+
+from goodpractice.site import worker
+from goodpractice.site.worker import Worker
+
+
+def test_values_come_back_in_order_each_with_the_context_sent_before_it():
+    started = Worker.started
+    work = Worker("operator", "add")  # add(item, context)
+    work.set_context(10)
+    work.run(1)
+    work.run(2)
+    work.set_context(100)
+    work.run(3)
+    assert work.results() == [11, 12, 103]
+    assert Worker.started == started + 1  # every value was the worker's
+    assert not work.folder.exists()  # its files removed
+
+
+def test_a_worker_that_was_killed_leaves_its_items_to_be_done_here():
+    started = Worker.started
+    work = Worker("operator", "add")
+    work.set_context(1)
+    for item in range(5):
+        work.run(item)
+    os.kill(work.process.pid, signal.SIGKILL)
+    assert work.results() == [1, 2, 3, 4, 5]
+    assert Worker.started == started  # made here
+
+
+def test_an_error_in_the_worker_is_raised_here_as_it_would_have_been():
+    work = Worker("operator", "truediv")
+    work.set_context(0)
+    work.run(1)
+    with pytest.raises(ZeroDivisionError, match="^division by zero$"):
+        work.results()
+    assert not work.folder.exists()
+
+
+def test_a_worker_that_falls_behind_is_not_free(monkeypatch):
+    monkeypatch.setattr(worker, "BACKLOG", 3)
+    work = Worker("operator", "add")
+    os.kill(work.process.pid, signal.SIGSTOP)  # it does nothing until told to go on
+    try:
+        work.set_context(0)
+        assert work.free()
+        for item in range(3):
+            work.run(item)
+        assert not work.free()  # three sent, none done
+    finally:
+        os.kill(work.process.pid, signal.SIGCONT)
+    assert work.results() == [0, 1, 2]
+    assert not work.free()  # finished: it takes no more
+
+
+def test_closing_a_worker_stops_it_and_removes_its_files():
+    work = Worker("operator", "add")
+    process = work.process
+    work.set_context(0)
+    work.run(1)
+    work.close()
+    assert process.poll() is not None
+    assert not work.folder.exists()
+
+
+def test_where_no_second_process_starts_the_work_is_done_here(monkeypatch):
+    monkeypatch.setattr(worker.sys, "executable", "/nonexistent/python")
+    started = Worker.started
+    work = Worker("operator", "add")
+    assert work.process is None and not work.free()
+    work.set_context(2)
+    work.run(3)
+    assert work.results() == [5]
+    assert Worker.started == started
+    assert not work.folder.exists()
