@@ -57,9 +57,11 @@ from .worker import Worker
 OVERRIDES = HERE / "overrides"
 CSS = "assets/goodpractice.css"
 FAST_TEMPLATE = "gp-fast.html"  # what MkDocs renders for a page the shell makes: nothing
-# From this many pages the shell makes, a second process writes them too: it starts in about
-# half a second, on the other core, and a page takes it about half a millisecond
-WORKER_FROM = 1_000
+# From this many pages the shell makes, a second process writes them too (``worker``). It has
+# memory of its own, about 50 MiB (a Python with MkDocs and Material): at 1,000 practices
+# (about 3,200 such pages) that is more than a tenth of the build's, for 0.7 s of 7; at 10,000
+# practices (31,500 pages), 3%, for 11 s of 58
+WORKER_FROM = 10_000
 
 
 class GeneratedPages(BasePlugin):
