@@ -4,6 +4,7 @@ search entries come from the page alone, and the search index is put together fr
 
 from __future__ import annotations
 
+import errno
 import json
 import pickle
 
@@ -11,7 +12,7 @@ import pytest
 
 from goodpractice import export
 from goodpractice.site import build_site, mkdocs_adapter, render_site, worker
-from goodpractice.site.mkdocs_adapter import search_entries, search_index_json
+from goodpractice.site.mkdocs_adapter import search_entries, search_index_json, shell_page
 from goodpractice.site.navigation import navigation
 from goodpractice.site.pages import ExportDocument, FileBytes
 from goodpractice.site.render import Templates
@@ -112,6 +113,53 @@ def test_a_second_process_writes_the_same_bytes(both, model, tmp_path, monkeypat
     made, theirs = files(tmp_path / "site"), files(both[0])
     assert made.keys() == theirs.keys()
     assert sorted(name for name in made if made[name] != theirs[name]) == []
+
+
+def test_pages_shared_between_the_two_processes_are_the_same_bytes(
+    both, model, tmp_path, monkeypatch
+):
+    """With the worker given a page only when it has none waiting, both processes write
+    pages (the parent counts its own), and the site and its search index are as one made."""
+    monkeypatch.setattr(mkdocs_adapter, "WORKER_FROM", 0)
+    monkeypatch.setattr(worker, "BACKLOG", 1)
+    here = []
+
+    def counted(item, shells):
+        here.append(item[1].source)
+        return shell_page(item, shells)
+
+    monkeypatch.setattr(mkdocs_adapter, "shell_page", counted)
+    started = worker.Worker.started
+    report = build_site(model.graph, tmp_path / "site", export.dataset_files(model.graph))
+    assert worker.Worker.started == started + 1  # every page sent, written by the worker
+    assert 0 < len(here) < report.fast_pages  # and some written here
+    made, theirs = files(tmp_path / "site"), files(both[0])
+    assert made.keys() == theirs.keys()
+    assert sorted(name for name in made if made[name] != theirs[name]) == []
+
+
+def test_an_error_writing_a_page_is_the_error_the_build_fails_with(model, tmp_path, monkeypatch):
+    """A worker that takes every page and gives nothing back (here: a program that reads what it
+    is sent, then fails) leaves its pages to this process at the end; the disk full there is
+    what the build reports, and nothing is left behind."""
+    fails = tmp_path / "bin" / "python"
+    fails.parent.mkdir()
+    fails.write_text("#!/bin/sh\ncat > /dev/null\nexit 1\n")
+    fails.chmod(0o755)
+    monkeypatch.setattr(mkdocs_adapter, "WORKER_FROM", 0)
+    monkeypatch.setattr(worker, "BACKLOG", 10**6)
+    monkeypatch.setattr(worker.sys, "executable", str(fails))
+
+    def full(item, shells):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(mkdocs_adapter, "shell_page", full)
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(OSError) as raised:
+        build_site(model.graph, out / "site", export.dataset_files(model.graph))
+    assert raised.value.errno == errno.ENOSPC
+    assert list(out.iterdir()) == []  # no site, no staging folder, no worker's files
 
 
 def test_a_page_goes_to_the_second_process_with_its_export_read_from_the_file(model, tmp_path):

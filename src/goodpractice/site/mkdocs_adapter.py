@@ -26,7 +26,7 @@ from material.plugins.search.plugin import SearchIndex, SearchPlugin
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import get_toc
 
@@ -66,8 +66,9 @@ WORKER_FROM = 10_000
 
 class GeneratedPages(BasePlugin):
     def __init__(self, pages: list[Page], prose: dict[str, dict[str, str]], fast: bool = True,
-                 remember: bool = False):  # fmt: skip
+                 remember: bool = False, work: Path | None = None):  # fmt: skip
         super().__init__()
+        self.work = work  # the build's staging folder (for the worker's files)
         self.remember = remember  # the shells of the navigation's pages too (an update's)
         self.pages = {page.source: page for page in pages}
         self.prose = prose  # docs page → {placeholder: Markdown}
@@ -84,11 +85,12 @@ class GeneratedPages(BasePlugin):
         self.order: list[str] = []  # the pages' sources, in build order (as ``entries``)
         self.made: set[str] = set()  # the pages the shell made
         # The pages the shell makes are written by shell_page: in a second process while it
-        # keeps up (``worker.Worker``), else here. Their search entries, by source:
+        # keeps up (``worker.Worker``), else here
         self.worker: Worker | None = None
         self.sent: list[str] = []  # the pages given to the worker, in order
         self.shells_sent = 0  # how many shapes the worker knows the shells of
-        self.entries_here: dict[str, list[dict]] = {}  # made here
+        # the search entries of the pages on_page_markdown took from the theme, by source
+        self.shell_entries: dict[str, list[dict]] = {}
 
     def on_config(self, config):
         self.search = next((p for p in config.plugins.values() if isinstance(p, SearchPlugin)),
@@ -105,7 +107,8 @@ class GeneratedPages(BasePlugin):
     def on_nav(self, nav, *, config, files):
         self.in_nav = {page.file.src_uri for page in nav.pages}
         if sum(map(self.is_quick, self.pages)) >= WORKER_FROM:
-            self.worker = Worker(__name__, shell_page.__name__)
+            # its files in the build's own staging folder: removed with it, even after a kill
+            self.worker = Worker(__name__, "shell_page", folder=self.work)
         return nav
 
     def is_quick(self, source: str) -> bool:
@@ -168,7 +171,7 @@ class GeneratedPages(BasePlugin):
             if self.shells.by_shape[key] is None:
                 output = self.theme_page(page, generated)
                 if self.search is not None:
-                    self.entries_here[generated.source] = search_entries(generated)
+                    self.shell_entries[generated.source] = search_entries(generated)
             else:
                 self.write_shell_page(page.file.abs_dest_path, generated)
                 output = ""  # MkDocs writes nothing for a page whose output is empty
@@ -180,18 +183,25 @@ class GeneratedPages(BasePlugin):
         page.meta.pop("gp_head", None)
         return output
 
+    @event_priority(100)  # before any other plugin's: every page is on disk for it
+    def pages_written(self, *, config) -> None:
+        """The worker's pages written (by it, or here where it did not), with their entries."""
+        worker, self.worker = self.worker, None
+        if worker is not None:
+            self.shell_entries.update(zip(self.sent, worker.results(), strict=True))
+
     @event_priority(-100)  # after the search plugin has written its index
-    def on_post_build(self, *, config):
-        made = dict(zip(self.sent, self.worker.results(), strict=True)) if self.worker else {}
-        self.worker = None
+    def search_index_written(self, *, config) -> None:
         if self.search is not None:
-            made.update(self.entries_here)
+            made = self.shell_entries
             self.entries = [
                 made[s] if e is None else e for s, e in zip(self.order, self.entries, strict=True)
             ]
             text = search_index_json(self.search.search_index.config, self.entries)
             path = Path(config.site_dir) / "search" / "search_index.json"
             path.write_bytes(text.encode("utf-8"))
+
+    on_post_build = CombinedEvent(pages_written, search_index_written)
 
     def write_shell_page(self, path: str, generated: Page) -> None:
         """A page the shell makes, written (``shell_page``) by the worker while it keeps up
@@ -204,7 +214,7 @@ class GeneratedPages(BasePlugin):
             self.worker.run((path, portable))
             self.sent.append(generated.source)
         else:
-            self.entries_here[generated.source] = shell_page((path, generated), self.shells)
+            self.shell_entries[generated.source] = shell_page((path, generated), self.shells)
 
     def close(self) -> None:
         if self.worker is not None:  # MkDocs stopped before the end
@@ -370,7 +380,7 @@ def build(config: dict, work: Path, out: Path, docs: Path, nav: list, pages: lis
     old_level, old_propagate = logger.level, logger.propagate
     logger.setLevel(logging.INFO)
     logger.propagate = False
-    plugin = GeneratedPages(pages, prose, fast, remember)
+    plugin = GeneratedPages(pages, prose, fast, remember, work)
     try:
         # The graph and the pages stay in memory to the end: the garbage collector need not
         # walk them again and again while MkDocs makes tens of thousands of small objects.
@@ -383,7 +393,7 @@ def build(config: dict, work: Path, out: Path, docs: Path, nav: list, pages: lis
         detail = "\n".join(messages.problems) or str(error)
         raise SiteError(f"MkDocs could not build the site:\n{detail}") from None
     finally:
-        plugin.close()  # a forked process still at work, if MkDocs stopped before the end
+        plugin.close()  # the worker still at work, if MkDocs stopped before the end
         logger.removeHandler(messages)
         logger.setLevel(old_level)
         logger.propagate = old_propagate

@@ -19,6 +19,7 @@ import contextlib
 import importlib
 import mmap
 import pickle
+import shutil
 import signal
 import struct
 import subprocess
@@ -40,11 +41,12 @@ class Worker:
 
     started = 0  # workers that gave every value (a test tells the second process ran)
 
-    def __init__(self, module: str, name: str):
+    def __init__(self, module: str, name: str, folder: Path | None = None):
+        """``folder``: where its files go (a folder of theirs is made in it)."""
         self.function: Callable = getattr(importlib.import_module(module), name)
         self.context = None
         self.items: list = []  # sent, in order: done here again if the worker fails
-        self.folder = Path(tempfile.mkdtemp(prefix="goodpractice-worker-"))
+        self.folder = Path(tempfile.mkdtemp(prefix="goodpractice-worker-", dir=folder))
         (self.folder / "count").write_bytes(bytes(COUNT.size))
         count = open(self.folder / "count", "r+b")  # noqa: SIM115 - mapped, closed in close()
         self.count = mmap.mmap(count.fileno(), COUNT.size)
@@ -52,7 +54,8 @@ class Worker:
         self.process: subprocess.Popen | None = None
         try:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", __name__, module, name, str(self.folder)],
+                # -P: nothing imported from the folder it runs in (a jinja2.py there)
+                [sys.executable, "-P", "-m", __name__, module, name, str(self.folder)],
                 stdin=subprocess.PIPE, stderr=subprocess.DEVNULL,
             )  # fmt: skip
         except OSError:  # no second process (no interpreter to start, no process left)
@@ -116,12 +119,11 @@ class Worker:
             self.process = None
 
     def close(self) -> None:
+        """Stop the worker and remove its files (again: nothing more to do)."""
         self.stop()
         if not self.count.closed:
             self.count.close()
-        for name in ("count", "values"):
-            (self.folder / name).unlink(missing_ok=True)
-        self.folder.rmdir()
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def read_values(path: Path, count: int) -> list:
