@@ -5,7 +5,12 @@ the same values and the same errors."""
 from __future__ import annotations
 
 import os
+import pickle
 import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 
@@ -97,3 +102,36 @@ def test_its_files_go_in_the_folder_given_and_it_imports_nothing_from_where_it_r
     assert work.results() == [2]
     assert Worker.started == started + 1  # the worker's own value: it ran
     assert sorted(p.name for p in tmp_path.iterdir()) == ["operator.py"]
+
+
+def test_a_worker_whose_build_was_killed_writes_nothing_more(tmp_path):
+    """Its parent gone (killed) while it works on an item, the worker does not go on to the
+    items still in its pipe: the pages would go into a staging folder the next build removes."""
+    script = (
+        "import os\n"
+        "from goodpractice.site.worker import Worker\n"
+        f"work = Worker('operator', 'pow', folder={str(tmp_path)!r})\n"
+        "work.set_context(2_000_000)\n"
+        "for item in (7, 1, 1, 1):\n"  # 7 ** 2,000,000 takes it a while; 1 ** 2,000,000 not
+        "    work.run(item)\n"
+        "print(work.process.pid, work.folder, flush=True)\n"
+        "os._exit(0)\n"  # as a kill would: no clean-up
+    )
+    made = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    pid, folder = made.stdout.split()
+    deadline = time.monotonic() + 60
+    while status(pid) not in ("Z", "gone"):
+        assert time.monotonic() < deadline, "the worker did not stop"
+        time.sleep(0.05)
+    with open(Path(folder, "values"), "rb") as values:
+        made = values.read()
+    # nothing, or the item it was at when its parent ended (it starts in about half a second)
+    assert made in (b"", pickle.dumps(7**2_000_000, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def status(pid: str) -> str:
+    """A process's state, as /proc shows it ("Z": ended, not yet reaped)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "gone"

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import mmap
+import os
 import pickle
 import shutil
 import signal
@@ -55,8 +56,9 @@ class Worker:
         try:
             self.process = subprocess.Popen(
                 # -P: nothing imported from the folder it runs in (a jinja2.py there)
-                [sys.executable, "-P", "-m", __name__, module, name, str(self.folder)],
-                stdin=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                [sys.executable, "-P", "-m", __name__, module, name, str(self.folder),
+                 str(os.getpid())],
+                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             )  # fmt: skip
         except OSError:  # no second process (no interpreter to start, no process left)
             return
@@ -138,9 +140,9 @@ def read_values(path: Path, count: int) -> list:
     return values
 
 
-def main(module: str, name: str, folder: str) -> int:
+def main(module: str, name: str, folder: str, parent: str) -> int:
     """The worker: items from standard input, each value to ``folder``/values as it is made,
-    the count of values in ``folder``/count."""
+    the count of values in ``folder``/count; while its ``parent`` (the build) lives."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     function = getattr(importlib.import_module(module), name)
     context, done = None, 0
@@ -154,6 +156,8 @@ def main(module: str, name: str, folder: str) -> int:
                     kind, payload = pickle.load(source)
                 except EOFError:
                     return 0
+                if os.getppid() != int(parent):  # the build was killed: no page is wanted
+                    return 1
                 if kind == "context":
                     context = payload
                     continue
@@ -167,4 +171,4 @@ def main(module: str, name: str, folder: str) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(*sys.argv[1:4]))
+    sys.exit(main(*sys.argv[1:5]))
