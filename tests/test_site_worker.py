@@ -4,6 +4,7 @@ the same values and the same errors."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import pickle
 import signal
@@ -135,3 +136,34 @@ def status(pid: str) -> str:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
     except OSError:
         return "gone"
+
+
+def test_the_values_read_back_stop_where_the_file_does(tmp_path):
+    """A values file cut short (the worker stopped writing) gives the values it holds whole;
+    no file gives none: the caller makes the others itself."""
+    path = tmp_path / "values"
+    with open(path, "wb") as file:
+        for value in ("a", "b"):
+            pickle.dump(value, file)
+    assert worker.read_values(path, 3) == ["a", "b"]  # the end of the file
+    whole = path.read_bytes()
+    path.write_bytes(whole + pickle.dumps("c")[:-3])  # the third cut in the middle
+    assert worker.read_values(path, 3) == ["a", "b"]
+    assert worker.read_values(tmp_path / "none", 3) == []
+
+
+def test_a_pipe_the_system_will_not_enlarge_stays_as_it_was(monkeypatch):
+    monkeypatch.setattr(worker, "PIPE_SIZE", -1)  # a size Linux refuses (EINVAL)
+    work = Worker("operator", "add")
+    assert fcntl.fcntl(work.process.stdin.fileno(), fcntl.F_GETPIPE_SZ) == 65536
+    work.set_context(1)
+    work.run(1)
+    assert work.results() == [2]
+
+
+def test_where_a_pipe_cannot_be_enlarged_the_worker_works_as_well(monkeypatch):
+    monkeypatch.delattr(fcntl, "F_SETPIPE_SZ")  # as on a system other than Linux
+    work = Worker("operator", "add")
+    work.set_context(1)
+    work.run(2)
+    assert work.results() == [3]

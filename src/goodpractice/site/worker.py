@@ -16,6 +16,7 @@ is run here for it, so that the bytes written are the same, and an error is rais
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import importlib
 import mmap
 import os
@@ -62,12 +63,10 @@ class Worker:
             )  # fmt: skip
         except OSError:  # no second process (no interpreter to start, no process left)
             return
-        try:
-            import fcntl
-
-            fcntl.fcntl(self.process.stdin.fileno(), fcntl.F_SETPIPE_SZ, PIPE_SIZE)
-        except (ImportError, AttributeError, OSError):  # not Linux, or not allowed: smaller
-            pass
+        set_size = getattr(fcntl, "F_SETPIPE_SZ", None)  # Linux's alone
+        if set_size is not None:
+            with contextlib.suppress(OSError):  # not allowed: the pipe stays as it was
+                fcntl.fcntl(self.process.stdin.fileno(), set_size, PIPE_SIZE)
 
     def free(self) -> bool:
         """Whether the worker keeps up: a next item sent would not wait long."""
@@ -135,8 +134,8 @@ def read_values(path: Path, count: int) -> list:
         with open(path, "rb") as file:
             while len(values) < count:
                 values.append(pickle.load(file))
-    except (OSError, EOFError, pickle.UnpicklingError):
-        pass
+    except (OSError, EOFError, pickle.UnpicklingError):  # no file, or cut short (tested)
+        return values
     return values
 
 
